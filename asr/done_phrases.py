@@ -34,3 +34,9 @@ def _strip_tail_words(text: str, count: int) -> str:
             removed += 1
         kept = kept[:-1]
     return " ".join(kept).rstrip(" ,;:-")
+
+
+def is_command_phrase(text: str, phrases: tuple[str, ...]) -> bool:
+    """True when the whole utterance is one of the short commands ("skip", "repeat the question")."""
+    words = _words(text)
+    return bool(words) and any(words == _words(phrase) for phrase in phrases)

@@ -38,11 +38,13 @@ class FinalTranscript:
     """Word timings relative to the utterance's audio."""
     confidence: float = 0.0
     reason: str = "silence"
-    """Why the utterance ended: `silence`, `done_phrase`, `forced`."""
+    """Why the utterance ended: `silence`, `done_phrase`, `command_phrase`, `forced`."""
     done_phrase: str | None = None
     """The done-phrase that ended the answer (stripped from `text`, kept in the audio)."""
     segments: int = 1
     """How many max-length segments the utterance was cut into (all kept here)."""
+    speech_end: float = 0.0
+    """Stream time the learner stopped speaking (end of the last voiced frame)."""
     endpoint_at: float = 0.0
     """Stream time the endpoint was detected; `ready_delay` is measured from it."""
     ready_delay: float = 0.0

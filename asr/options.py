@@ -63,7 +63,7 @@ class VadOptions:
     pause_ms: int = 60
     """Silence that counts as a pause; the speculative final decode starts here."""
     command_hangover_ms: int = 270
-    answer_hangover_ms: int = 2400
+    answer_hangover_ms: int = 2800
     """Survives 1-2 s thinking pauses; a done-phrase ends an answer sooner."""
     done_phrase_min_pause_ms: int = 300
     """A done-phrase ends an answer only after this much silence."""
@@ -83,6 +83,17 @@ class VadOptions:
             "that's all",
         )
     )
+
+    command_phrases: tuple[str, ...] = field(
+        default=(
+            "repeat", "repeat that", "repeat the question", "say that again", "come again",
+            "skip", "skip it", "skip this one", "next", "next question", "hint", "give me a hint",
+            "tell me the answer", "what's the answer", "i don't know", "no idea", "stop", "pause",
+            "slower", "slow down", "faster", "speed up", "help", "try again", "let me try again",
+        )
+    )
+    """An utterance that is exactly one of these ends after `done_phrase_min_pause_ms` even under
+    the patient `answer` profile, so "skip" does not wait out the answer hangover."""
 
     def hangover_ms(self, profile: EndpointProfile) -> int:
         if profile is EndpointProfile.COMMAND:

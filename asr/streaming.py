@@ -23,7 +23,7 @@ import numpy as np
 
 from asr.audio import FRAME_SAMPLES, SAMPLE_RATE
 from asr.buffer import AudioBuffer
-from asr.done_phrases import split_done_phrase
+from asr.done_phrases import is_command_phrase, split_done_phrase
 from asr.endpointer import Discard, Endpoint, Endpointer, Onset, Pause, Resume, SegmentCut
 from asr.events import AsrEvent, FinalTranscript, PartialTranscript, SpeechDiscarded, SpeechStarted
 from asr.options import AsrOptions, EndpointProfile, VadOptions
@@ -226,8 +226,8 @@ class StreamingRecognizer:
         transcript = task.result()
         whole = join_texts(utterance.committed_text, transcript.text)
         if self._endpointer.in_utterance and covers >= self._endpointer_speech_end():
-            # Still paused after the decoded audio: a done-phrase may end the answer now.
-            if split_done_phrase(whole, self._vad_options.done_phrases)[1]:
+            # Still paused after the decoded audio: a done-phrase or a bare command ends it now.
+            if self._ends_early(whole):
                 for event in self._endpointer.done_phrase_heard(covers):
                     self._on_boundary(event)
                 return
@@ -240,6 +240,10 @@ class StreamingRecognizer:
             self._emit_partial(utterance, transcript.text, covers)
         if self._endpointer_paused():
             self._speculate(utterance)  # a newer pause started while we decoded
+
+    def _ends_early(self, text: str) -> bool:
+        options = self._vad_options
+        return bool(split_done_phrase(text, options.done_phrases)[1]) or is_command_phrase(text, options.command_phrases)
 
     def _endpointer_speech_end(self) -> int:
         return self._endpointer._speech_end  # noqa: SLF001 - same package, read-only
@@ -316,6 +320,11 @@ class StreamingRecognizer:
         if not text and not phrase:
             self._emit(SpeechDiscarded(utterance.id, "no speech recognised"))
             return
+        reason = endpoint.reason
+        if reason == "done_phrase" and not phrase:
+            reason = "command_phrase"  # ended early because the whole utterance was a command
+        elif phrase and reason == "silence":
+            reason = "done_phrase"
         self._emit(
             FinalTranscript(
                 utterance_id=utterance.id,
@@ -324,9 +333,10 @@ class StreamingRecognizer:
                 end=endpoint.end / SAMPLE_RATE,
                 words=words,
                 confidence=whole.confidence,
-                reason="done_phrase" if phrase and endpoint.reason == "silence" else endpoint.reason,
+                reason=reason,
                 done_phrase=phrase,
                 segments=utterance.segments,
+                speech_end=endpoint.speech_end / SAMPLE_RATE,
                 endpoint_at=endpoint.end / SAMPLE_RATE,
                 ready_delay=round(time.monotonic() - detected, 4),
             )

@@ -13,18 +13,26 @@ from tts.normalize import speakable
 from tts.options import TtsOptions
 from tts.sentences import split_sentences
 
-_FIRST_CHUNK_CHARS = 70
+_FIRST_CHUNK_CHARS = 40
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
 
 
 def _quick_start(sentences: list[str]) -> list[str]:
-    """Split a long first sentence at its first clause break so the first audio comes sooner."""
+    """Make the first chunk short, because its synthesis time is the time to first audio.
+
+    Piper costs ~70 ms per second of speech, so a short opener ("Good.") that the splitter
+    merged into the next sentence is split back out, and a long first sentence is split at
+    its first clause break (never mid-clause: prosody matters more than a few ms).
+    """
     if not sentences or len(sentences[0]) <= _FIRST_CHUNK_CHARS:
         return sentences
-    head, *rest = _CLAUSE_BREAK.split(sentences[0], maxsplit=1)
-    if not rest or len(head) < 12:
-        return sentences
-    return [head, rest[0], *sentences[1:]]
+    first, rest = sentences[0], sentences[1:]
+    for pattern in (_SENTENCE_BREAK, _CLAUSE_BREAK):
+        parts = pattern.split(first, maxsplit=1)
+        if len(parts) == 2 and len(parts[0]) <= 60:
+            return [parts[0], parts[1], *rest]
+    return sentences
 
 
 class Speaker:

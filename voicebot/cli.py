@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -63,10 +62,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from voicebot.logs import configure
+
+    configure(args.verbose)
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -78,9 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the user gets one clear line; --verbose shows the trace
         from asr.exceptions import AsrError
+        from dialogue.exceptions import DialogueError
+        from drills.exceptions import DrillsError
         from tts.exceptions import TtsError
 
-        if isinstance(exc, (AsrError, TtsError, ConfigError)):
+        if isinstance(exc, (AsrError, TtsError, ConfigError, DialogueError, DrillsError)):
             print(f"viva: {exc}", file=sys.stderr)
             return 1
         raise

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from asr.options import AsrOptions, VadOptions
+from dialogue.options import RasaOptions
+from drills.options import ApiOptions, StoreOptions
 from tts.options import TtsOptions
 from voicebot.config_loader import ConfigError, build, env_overrides, merge
 
@@ -45,6 +47,10 @@ class ServerOptions:
     ice_servers: tuple[str, ...] = ()
     """STUN/TURN URLs; none by default so nothing contacts a public server."""
     max_sessions: int = 8
+    tts_workers: int = 1
+    """Threads synthesising speech for all sessions (one ONNX thread each)."""
+    reprompt_after_s: float = 25.0
+    """Silence after a question before Viva gently re-prompts (0 = never)."""
     review_token: str = ""
     """Required to replay recordings from anywhere but localhost."""
 
@@ -59,10 +65,21 @@ class Settings:
     vad: VadOptions = field(default_factory=VadOptions)
     tts: TtsOptions = field(default_factory=TtsOptions)
     server: ServerOptions = field(default_factory=ServerOptions)
+    store: StoreOptions = field(default_factory=StoreOptions)
+    api: ApiOptions = field(default_factory=ApiOptions)
+    rasa: RasaOptions = field(default_factory=RasaOptions)
 
     @property
     def model_cache(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def database_url(self) -> str:
+        return self.store.url or f"sqlite:///{self.data_dir / 'viva.db'}"
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.data_dir / "recordings"
 
 
 def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | None = None) -> Settings:

@@ -46,15 +46,15 @@ def test_command_profile_ends_after_short_hangover() -> None:
 
 def test_answer_profile_survives_thinking_pauses() -> None:
     ep = Endpointer(VadOptions(), EndpointProfile.ANSWER)
-    events = run(ep, [(True, 1500), (False, 1500), (True, 1200), (False, 2000), (True, 900)])
+    events = run(ep, [(True, 1500), (False, 1500), (True, 1200), (False, 2400), (True, 900)])
     assert "Endpoint" not in kinds(events)
     assert kinds(events).count("Resume") == 2
-    events = run(ep, [(False, 2400)])
+    events = run(ep, [(False, VadOptions().answer_hangover_ms + 30)])
     assert kinds(events)[-1] == "Endpoint"
 
 
 def test_same_pause_splits_under_command_but_not_answer() -> None:
-    pattern = [(True, 1200), (False, 1500), (True, 1200), (False, 3000)]
+    pattern = [(True, 1200), (False, 1500), (True, 1200), (False, 3300)]
     command = run(Endpointer(VadOptions(), EndpointProfile.COMMAND), pattern)
     answer = run(Endpointer(VadOptions(), EndpointProfile.ANSWER), pattern)
     assert kinds(command).count("Endpoint") == 2
@@ -90,7 +90,7 @@ def test_hard_cap_cuts_segments_but_keeps_one_utterance() -> None:
     events = run(ep, [(True, 7500)])
     assert kinds(events) == ["Onset", "SegmentCut", "SegmentCut"]
     assert all(isinstance(e, SegmentCut) for e in events[1:])
-    events = run(ep, [(False, 2400)])
+    events = run(ep, [(False, VadOptions().answer_hangover_ms + 30)])
     assert kinds(events) == ["Pause", "Endpoint"]
 
 

@@ -52,7 +52,7 @@ def test_done_phrase_ends_the_answer_early_and_is_stripped(pool, say) -> None:
     assert final.reason == "done_phrase" and final.done_phrase == "that's my answer"
     assert "answer" not in normalize(final.text) and "bootstrap" in normalize(final.text)
     speech_end = 1.0 + speech.shape[0] / SAMPLE_RATE
-    # Without the phrase the answer would end 2.4 s after the speech; it ended well before.
+    # Without the phrase the answer would end 2.8 s after the speech; it ended well before.
     assert final.end < speech_end + 1.5
 
 

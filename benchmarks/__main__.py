@@ -1,0 +1,59 @@
+"""`python -m benchmarks [asr|vad|tts|…] [--quick]` (or `make bench`): prints markdown tables."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+SECTIONS = ("asr", "vad", "tts")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("sections", nargs="*", default=list(SECTIONS), help=f"any of {SECTIONS}")
+    parser.add_argument("--quick", action="store_true", help="fewer clips (a smoke run)")
+    args = parser.parse_args()
+    from benchmarks.common import shared_clips
+
+    clips = shared_clips()
+    print(f"# Viva benchmarks — {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    if clips is None:
+        print("\n(../shared absent — set VIVA_SHARED_DIR; sections on real clips are skipped)")
+    started = time.monotonic()
+    if "tts" in args.sections:
+        from benchmarks import tts_bench
+
+        print(tts_bench.run(), flush=True)
+    if "vad" in args.sections and clips:
+        from benchmarks import vad_bench
+
+        print(vad_bench.run(clips), flush=True)
+    if "asr" in args.sections:
+        from asr.audio import to_16k
+        from benchmarks import asr_bench
+        from tts.options import TtsOptions
+        from tts.speaker import Speaker, load_engine
+
+        tts_options = TtsOptions(deterministic=True)
+        speaker = Speaker(load_engine(tts_options), tts_options)
+
+        def say(text: str):
+            chunk = speaker.render(text)
+            return to_16k(chunk.samples, chunk.sample_rate)
+
+        with tempfile.TemporaryDirectory() as cache:
+            print(asr_bench.run(clips, say, Path(cache), args.quick), flush=True)
+    print(f"\n(took {time.monotonic() - started:.0f} s: `{' '.join(['python -m benchmarks', *sys.argv[1:]])}`)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

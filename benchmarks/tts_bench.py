@@ -1,0 +1,52 @@
+"""TTS: time to first audio and real-time factor (Piper, bundled voice)."""
+
+from __future__ import annotations
+
+import time
+
+from benchmarks.common import ms, pct, table
+from tts.options import TtsOptions
+from tts.speaker import Speaker, load_engine
+
+REPLIES = [
+    "Good. You covered why the eigenvectors stay on their own line. You missed the SVD step.",
+    "Here is today's first question. Why does $X^T X$ appear in the normal equation?",
+    "Okay, skipping that one. Next: explain bagging to a five year old.",
+    "Nice. Now try it again without the words matrix and vector.",
+    "That's today's drill done. You covered two of three key ideas on average.",
+    "Hint: think about what happens to the variance when you average many noisy trees.",
+    "Day three of thirty one: entropy and trees. Three questions today.",
+    "Say next when you're ready, or answer to hear a model answer.",
+    "Scaled dot-product attention divides by $\\sqrt{d_k}$ so the softmax does not saturate.",
+    "Sorry, I didn't catch that. Say repeat, skip, or hint at any time.",
+]
+
+
+def run() -> str:
+    options = TtsOptions()
+    speaker = Speaker(load_engine(options), options)
+    speaker.engine.synthesize("Warm up.", 1.0)
+    first, synth, audio = [], 0.0, 0.0
+    for reply in REPLIES:
+        start = time.perf_counter()
+        for index, chunk in enumerate(speaker.stream(reply)):
+            if index == 0:
+                first.append(time.perf_counter() - start)
+            audio += chunk.duration
+        synth += time.perf_counter() - start
+    speaker.prerender(REPLIES[:3])
+    cached = []
+    for reply in REPLIES[:3]:
+        start = time.perf_counter()
+        next(iter(speaker.stream(reply)))
+        cached.append(time.perf_counter() - start)
+    return table(
+        f"TTS: Piper joe-medium ({speaker.sample_rate} Hz), {len(REPLIES)} typical bot replies, 1 ONNX thread",
+        ["measure", "value"],
+        [
+            ["time to first audio p50 (uncached)", ms(pct(first, 50))],
+            ["time to first audio p95 (uncached)", ms(pct(first, 95))],
+            ["time to first audio (cached fixed prompt)", ms(pct(cached, 50))],
+            ["real-time factor", f"{synth / audio:.3f}"],
+        ],
+    )

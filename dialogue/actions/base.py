@@ -1,0 +1,125 @@
+"""`VivaAction`: the frame of every action. One turn never raises and never ends silent."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from . import payload, texts
+from .api import ApiOptions, VivaApi
+from .payload import ANSWER, COMMAND, IDLE, OpenQuestion
+
+logger = logging.getLogger(__name__)
+
+ANSWER_FORM = "answer_form"
+
+
+@dataclass
+class Turn:
+    """What an action needs for one turn, and the one way it speaks (text + payload)."""
+
+    dispatcher: CollectingDispatcher
+    tracker: Tracker
+    domain: dict[str, Any]
+    api: VivaApi
+    said: int = 0
+
+    @property
+    def learner_id(self) -> str:
+        return self.tracker.sender_id
+
+    @property
+    def intent(self) -> str | None:
+        return (self.tracker.latest_message.get("intent") or {}).get("name")
+
+    @property
+    def form_active(self) -> bool:
+        return self.tracker.active_loop_name == ANSWER_FORM
+
+    @property
+    def mode(self) -> str:
+        """The payload mode in force: the form decides `answer`; otherwise the viva_mode slot."""
+        if self.form_active:
+            return ANSWER
+        mode = self.tracker.get_slot("viva_mode")
+        return COMMAND if mode == COMMAND else IDLE
+
+    @property
+    def open_question(self) -> OpenQuestion | None:
+        return OpenQuestion.from_slots(self.tracker)
+
+    def say(
+        self,
+        text: str,
+        mode: str | None = None,
+        question: OpenQuestion | None = None,
+        rate: float | None = None,
+    ) -> None:
+        """Utter `text` with its payload; mode and question default to the current state."""
+        mode = mode or self.mode
+        if question is None and mode == ANSWER:
+            question = self.open_question
+        self.dispatcher.utter_message(text=text, json_message=payload.build(mode, question, rate))
+        self.said += 1
+
+    def say_response(self, response: str, mode: str | None = None) -> None:
+        """Utter a domain response (its text) with the payload of the current state."""
+        mode = mode or self.mode
+        self.dispatcher.utter_message(
+            response=response, json_message=payload.build(mode, self.open_question)
+        )
+        self.said += 1
+
+
+def mode_events(mode: str) -> list[EventType]:
+    return [SlotSet("viva_mode", mode)]
+
+
+class VivaAction(Action, ABC):
+    """Base of Viva's actions. Subclasses implement `act`; `run` guarantees a spoken reply.
+
+    Any exception (a bug, an unexpected API body) becomes an apology in the current mode and
+    `failure_events`, so Rasa's rules still find a way forward.
+    """
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    async def act(self, turn: Turn) -> list[EventType]: ...
+
+    def failure_events(self, turn: Turn) -> list[EventType]:
+        return []
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        turn = Turn(dispatcher, tracker, domain, VivaApi(ApiOptions.from_env()))
+        try:
+            events = await self.act(turn)
+        except Exception:  # noqa: BLE001 - a turn must never fail
+            logger.exception("action %s failed", self.name())
+            dispatcher.messages.clear()
+            turn.said = 0
+            events = self.failure_events(turn)
+        if not turn.said:
+            if turn.form_active:
+                turn.say(texts.STILL_ANSWERING, ANSWER)
+            else:
+                turn.say(texts.LOST_TRACK, IDLE)
+        return events
+
+
+class QuestionOpener(VivaAction, ABC):
+    """An action after which the rules open the answer form (awaiting_answer true) or wait."""
+
+    def failure_events(self, turn: Turn) -> list[EventType]:
+        if turn.form_active:
+            return []
+        return [SlotSet("awaiting_answer", False), *mode_events(IDLE)]

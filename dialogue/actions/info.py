@@ -1,0 +1,123 @@
+"""Actions that answer without moving the session: greet, today's topic, progress, help,
+speaking rate, pause, and the default fallback."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+
+from . import texts
+from .api import ApiError
+from .base import Turn, VivaAction
+from .payload import ANSWER, COMMAND
+
+RATES = (0.8, 1.0, 1.25)
+"""Speaking rates, slowest first; "slower"/"faster" step through them and stop at the ends."""
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+class ActionGreet(VivaAction):
+    def name(self) -> str:
+        return "action_greet"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        if turn.mode == COMMAND:
+            turn.say(texts.GREET_COMMAND)
+            return []
+        try:
+            summary = (await turn.api.plan(turn.learner_id)).get("summary")
+        except ApiError:
+            summary = None
+        turn.say(texts.GREET_IDLE.format(summary=summary) if summary else texts.GREET_IDLE_NO_PLAN)
+        return []
+
+
+class ActionPlanStatus(VivaAction):
+    """What's today's topic: the plan's spoken summary, and its fit warning."""
+
+    def name(self) -> str:
+        return "action_plan_status"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        try:
+            plan = await turn.api.plan(turn.learner_id)
+            text = _join(
+                plan.get("summary") or texts.PLAN_UNAVAILABLE, plan.get("fit_message") or ""
+            )
+        except ApiError:
+            text = texts.PLAN_UNAVAILABLE
+        if turn.form_active:
+            text = _join(text, texts.BACK_TO_QUESTION)
+        turn.say(text)
+        return []
+
+
+class ActionProgress(VivaAction):
+    def name(self) -> str:
+        return "action_progress"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        try:
+            text = (await turn.api.progress(turn.learner_id)).get("summary") or ""
+        except ApiError:
+            text = ""
+        text = text or texts.PROGRESS_UNAVAILABLE
+        if turn.form_active:
+            text = _join(text, texts.BACK_TO_QUESTION)
+        turn.say(text)
+        return []
+
+
+class ActionHelp(VivaAction):
+    def name(self) -> str:
+        return "action_help"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        help_text = {ANSWER: texts.HELP_ANSWER, COMMAND: texts.HELP_COMMAND}
+        turn.say(help_text.get(turn.mode, texts.HELP_IDLE))
+        return []
+
+
+class ActionChangeRate(VivaAction):
+    """Slower / faster: one step of RATES; the payload's `rate` carries the new value."""
+
+    def name(self) -> str:
+        return "action_change_rate"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        current = turn.tracker.get_slot("speech_rate")
+        current = float(current) if current is not None else 1.0
+        index = min(range(len(RATES)), key=lambda i: abs(RATES[i] - current))
+        if turn.intent == "faster":
+            new_index = min(index + 1, len(RATES) - 1)
+            text = texts.FASTER if new_index != index else texts.FASTEST
+        else:
+            new_index = max(index - 1, 0)
+            text = texts.SLOWER if new_index != index else texts.SLOWEST
+        rate = RATES[new_index]
+        turn.say(text, rate=rate)
+        return [SlotSet("speech_rate", rate)]
+
+
+class ActionPause(VivaAction):
+    def name(self) -> str:
+        return "action_pause"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        pause_text = {ANSWER: texts.PAUSE_ANSWER, COMMAND: texts.PAUSE_COMMAND}
+        turn.say(pause_text.get(turn.mode, texts.PAUSE_IDLE))
+        return []
+
+
+class ActionDefaultFallback(VivaAction):
+    """Rasa's core fallback, overridden so the apology carries the payload of the current state
+    (utter_default's own static payload is only right outside the answer form)."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        turn.say_response("utter_default")
+        return [UserUtteranceReverted()]

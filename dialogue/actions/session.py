@@ -1,0 +1,201 @@
+"""Actions that move through a session: start, next, skip, try again, record the answer, stop,
+and yes/no. The "opener" actions set `awaiting_answer`; data/rules.yml opens the form on true."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.events import EventType, SlotSet
+
+from . import texts
+from .api import ApiError
+from .base import QuestionOpener, Turn, VivaAction, mode_events
+from .payload import ANSWER, COMMAND, IDLE, OpenQuestion
+
+SESSION_MODES = {
+    "start_drill": "drill",
+    "start_eli5": "eli5",
+    "start_baseline": "baseline",
+    "start_flashcards": "flashcards",
+}
+
+_QUESTION_SLOTS = ("attempt_id", "question_id", "question_kind", "question", "position", "total")
+
+
+def waiting(mode: str) -> list[EventType]:
+    """Nothing to answer: the rules wait for the learner."""
+    return [SlotSet("awaiting_answer", False), *mode_events(mode)]
+
+
+def answering() -> list[EventType]:
+    """A question was asked: the rules open the answer form."""
+    return [SlotSet("awaiting_answer", True), *mode_events(ANSWER)]
+
+
+def forget_question() -> list[EventType]:
+    return [SlotSet(name, None) for name in _QUESTION_SLOTS] + [SlotSet("answer_text", None)]
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def ask(turn: Turn, body: dict[str, Any], lead: str = "", numbered: bool = True) -> list[EventType]:
+    """Say a next-question reply: the question (mode answer) or the session summary (idle)."""
+    if body.get("done"):
+        summary = body.get("summary") or "That's the end of this session."
+        turn.say(_join(lead, summary), IDLE)
+        return forget_question() + waiting(IDLE)
+    question = OpenQuestion.from_api(body)
+    if question is None:
+        raise ValueError(f"next-question reply without a question: {body!r}")
+    text = question.prompt
+    if numbered and question.position and question.total:
+        text = texts.QUESTION_NUMBERED.format(
+            position=question.position, total=question.total, prompt=question.prompt
+        )
+    turn.say(_join(lead, text), ANSWER, question)
+    return question.slot_events() + answering()
+
+
+async def ask_next(turn: Turn, lead: str = "", numbered: bool = True) -> list[EventType]:
+    try:
+        body = await turn.api.next_question(turn.learner_id)
+    except ApiError as e:
+        turn.say(texts.NO_SESSION if e.status == 409 else texts.LOST_TRACK, IDLE)
+        return forget_question() + waiting(IDLE)
+    return ask(turn, body, lead, numbered)
+
+
+async def start_session(turn: Turn, mode: str) -> list[EventType]:
+    try:
+        body = await turn.api.start_session(turn.learner_id, mode)
+    except ApiError as e:
+        # A 409 carries a spoken reason (e.g. flashcards are not available yet).
+        turn.say(e.message if e.status == 409 and e.message else texts.LOST_TRACK, IDLE)
+        return waiting(IDLE)
+    events: list[EventType] = [SlotSet("session_mode", body.get("mode") or mode)]
+    # The intro ends with "Here is the first.", so the first question is not numbered.
+    return events + await ask_next(turn, lead=body.get("intro") or "", numbered=False)
+
+
+class ActionStartSession(QuestionOpener):
+    def name(self) -> str:
+        return "action_start_session"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        return await start_session(turn, SESSION_MODES.get(turn.intent or "", "drill"))
+
+
+class ActionNextQuestion(QuestionOpener):
+    def name(self) -> str:
+        return "action_next_question"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        return await ask_next(turn)
+
+
+class ActionSkip(QuestionOpener):
+    def name(self) -> str:
+        return "action_skip"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        question = turn.open_question
+        if question is not None:
+            try:
+                await turn.api.skip(question.attempt_id)
+            except ApiError as e:
+                if e.status != 409:  # 409: already answered or skipped; just move on
+                    turn.say(texts.LOST_TRACK, IDLE)
+                    return waiting(IDLE)
+        return await ask_next(turn, lead=texts.SKIPPED)
+
+
+class ActionRetry(QuestionOpener):
+    """Try again: a fresh attempt at the same question."""
+
+    def name(self) -> str:
+        return "action_retry"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        question = turn.open_question
+        if question is None:
+            turn.say(texts.NOTHING_TO_RETRY)
+            return waiting(turn.mode)
+        try:
+            body = await turn.api.retry(question.attempt_id)
+        except ApiError:
+            turn.say(texts.LOST_TRACK, IDLE)
+            return waiting(IDLE)
+        fresh = OpenQuestion.from_api(body, question.position, question.total)
+        if fresh is None:
+            raise ValueError(f"retry reply without a question: {body!r}")
+        turn.say(texts.FRESH_ATTEMPT.format(prompt=fresh.prompt), ANSWER, fresh)
+        return fresh.slot_events() + answering()
+
+
+class ActionRecordAnswer(QuestionOpener):
+    """The form has the answer: confirm it to the API and say the feedback.
+
+    ELI5 questions may come back with `retry`: say the retry prompt and keep the same attempt
+    open (awaiting_answer true re-opens the form). The client already stored the text through
+    /transcript, so a failure here loses nothing.
+    """
+
+    def name(self) -> str:
+        return "action_record_answer"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        question = turn.open_question
+        text = turn.tracker.get_slot("answer_text") or ""
+        if question is None:
+            turn.say(texts.LOST_TRACK, IDLE)
+            return [SlotSet("answer_text", None), *waiting(IDLE)]
+        try:
+            body = await turn.api.answer(question.attempt_id, text)
+        except ApiError:
+            turn.say(texts.ANSWER_NOT_CHECKED, COMMAND)
+            return [SlotSet("answer_text", None), *waiting(COMMAND)]
+        if body.get("retry"):
+            prompt = body.get("retry_prompt") or "Nice. Now try it again in simpler words."
+            turn.say(prompt, ANSWER, question)
+            return [SlotSet("answer_text", None), *answering()]
+        feedback = body.get("feedback") or "Thanks, got it."
+        if "next" not in feedback.lower():
+            feedback = _join(feedback, texts.READY_FOR_NEXT)
+        turn.say(feedback, COMMAND)
+        return [SlotSet("answer_text", None), *waiting(COMMAND)]
+
+
+class ActionStop(VivaAction):
+    def name(self) -> str:
+        return "action_stop"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        try:
+            summary = (await turn.api.stop(turn.learner_id)).get("summary") or texts.STOPPED
+        except ApiError:
+            summary = texts.STOPPED  # nothing running (409) or the app is away: stop anyway
+        turn.say(summary, IDLE)
+        return forget_question() + waiting(IDLE)
+
+
+class ActionAffirm(QuestionOpener):
+    """Yes: start today's drill when nothing runs, otherwise the next question."""
+
+    def name(self) -> str:
+        return "action_affirm"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        if turn.mode == IDLE:
+            return await start_session(turn, "drill")
+        return await ask_next(turn)
+
+
+class ActionDeny(VivaAction):
+    def name(self) -> str:
+        return "action_deny"
+
+    async def act(self, turn: Turn) -> list[EventType]:
+        turn.say(texts.DENY_COMMAND if turn.mode == COMMAND else texts.DENY_IDLE)
+        return []

@@ -1,0 +1,74 @@
+"""What Viva says when the API does not supply the sentence. Spoken text: short sentences, no
+lists or symbols (it goes to a speech synthesiser)."""
+
+LOST_TRACK = "Sorry, I lost track of that. Say 'start' to try again."
+STILL_ANSWERING = "Sorry, something went wrong there. You can still answer the question."
+
+READY_FOR_NEXT = "Say next when you're ready."
+NO_SESSION = "There's no drill running right now. Say 'start' to begin today's drill."
+NO_QUESTION = "There's no question open right now. Say 'start' to begin today's drill."
+NO_QUESTION_AFTER_FEEDBACK = (
+    "That sounds like an answer, but there's no question open. "
+    "Say 'try again' to answer the last one again, or next for a new one."
+)
+ANSWER_NOT_CHECKED = (
+    "Sorry, I couldn't check that answer just now. "
+    "Say 'try again' to answer it again, or next to move on."
+)
+EMPTY_ANSWER = "I didn't catch an answer. Go ahead, or say 'repeat' to hear the question again."
+
+QUESTION_AGAIN = "Here's the question again. {prompt}"
+GREET_DURING_ANSWER = "Hi! We're in the middle of a question. {prompt}"
+QUESTION_NUMBERED = "Question {position} of {total}. {prompt}"
+FRESH_ATTEMPT = "Okay, a fresh start. {prompt}"
+SKIPPED = "Okay, skipped."
+NOTHING_TO_RETRY = "There's no question to try again yet. Say 'start' to begin today's drill."
+NOTHING_TO_REVEAL = "There's no question to answer yet. Say 'start' to begin today's drill."
+MODEL_ANSWER = "Here's a model answer. {answer} " + READY_FOR_NEXT
+NO_PROBLEM = "No problem."
+
+HINT_UNAVAILABLE = "Sorry, I couldn't get a hint just now. Have a go anyway."
+HINT_NEEDS_QUESTION = (
+    "Hints are for an open question. Say next for the next question, "
+    "or 'try again' to have another go at the last one."
+)
+
+STOPPED = "Okay, we'll stop here. Say 'start' when you want to study again."
+
+GREET_IDLE = "Hi, I'm Viva. {summary} Say 'start' when you're ready."
+GREET_IDLE_NO_PLAN = (
+    "Hi, I'm Viva. Say 'start' to begin today's drill, or 'help' to hear what you can say."
+)
+GREET_COMMAND = "Hi again! We're in the middle of a drill. " + READY_FOR_NEXT
+
+PLAN_UNAVAILABLE = "Sorry, I couldn't get today's plan just now."
+PROGRESS_UNAVAILABLE = "Sorry, I couldn't get your progress just now."
+BACK_TO_QUESTION = "Whenever you're ready, answer the question, or say 'repeat' to hear it again."
+
+HELP_ANSWER = (
+    "Just answer out loud. You can also say: repeat, hint, try again, skip, "
+    "tell me the answer, slower, faster, pause, or stop."
+)
+HELP_COMMAND = (
+    "Say next for the next question, 'try again' to redo the last one, "
+    "'answer' to hear a model answer, 'how am I doing' for your progress, or stop to finish."
+)
+HELP_IDLE = (
+    "Say 'start' for today's drill, 'explain like I'm five' for simple explanations, "
+    "'baseline' for the assessment, 'what's today's topic', or 'how am I doing'."
+)
+
+SLOWER = "Okay, I'll speak more slowly."
+SLOWEST = "This is as slow as I go."
+FASTER = "Okay, I'll speak faster."
+FASTEST = "This is as fast as I go."
+
+PAUSE_ANSWER = "Sure, take your time. Answer whenever you're ready."
+PAUSE_COMMAND = "Okay, paused. " + READY_FOR_NEXT
+PAUSE_IDLE = "Okay. Say 'start' whenever you're ready."
+
+DENY_COMMAND = "Okay. Say next when you're ready, or stop to finish for today."
+DENY_IDLE = "Okay. Say 'start' whenever you're ready."
+
+NOTHING_TO_REPEAT = HELP_IDLE
+REVEAL_UNAVAILABLE = "Sorry, I couldn't get the model answer just now. " + READY_FOR_NEXT

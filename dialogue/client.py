@@ -1,0 +1,64 @@
+"""The typed REST client the app uses to talk to Rasa (the only way it does)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import aiohttp
+
+from dialogue.exceptions import DialogueUnavailable
+from dialogue.payload import BotTurn, parse_turns
+
+MAX_MESSAGE_CHARS = 4000
+"""Longer messages are cut before they reach Rasa (the full text is stored by the app)."""
+
+
+class DialogueClient(Protocol):
+    async def send(self, sender: str, text: str, metadata: Mapping[str, Any] | None = None) -> list[BotTurn]: ...
+
+    async def close(self) -> None: ...
+
+
+class RasaRestClient:
+    """Rasa's REST channel (`/webhooks/rest/webhook`) with timeouts and clear errors."""
+
+    def __init__(self, base_url: str, timeout_s: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._session: aiohttp.ClientSession | None = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
+
+    async def send(self, sender: str, text: str, metadata: Mapping[str, Any] | None = None) -> list[BotTurn]:
+        body = {"sender": sender, "message": text[:MAX_MESSAGE_CHARS], "metadata": dict(metadata or {})}
+        url = f"{self.base_url}/webhooks/rest/webhook"
+        try:
+            async with self._http().post(url, json=body) as response:
+                if response.status != 200:
+                    detail = (await response.text())[:200]
+                    raise DialogueUnavailable(f"Rasa answered HTTP {response.status} at {url}: {detail}")
+                messages = await response.json(content_type=None)
+        except asyncio.TimeoutError as exc:
+            raise DialogueUnavailable(f"Rasa did not answer within {self._timeout.total:.0f} s ({url})") from exc
+        except aiohttp.ClientError as exc:
+            raise DialogueUnavailable(f"Rasa is not reachable at {self.base_url} ({exc}); `viva serve` starts it") from exc
+        if not isinstance(messages, list):
+            raise DialogueUnavailable(f"Rasa sent an unexpected reply: {str(messages)[:200]}")
+        return parse_turns(messages)
+
+    async def status(self) -> dict[str, Any]:
+        try:
+            async with self._http().get(f"{self.base_url}/status") as response:
+                response.raise_for_status()
+                return dict(await response.json(content_type=None))
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise DialogueUnavailable(f"Rasa status unavailable at {self.base_url}: {exc}") from exc
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()

@@ -1,0 +1,89 @@
+"""One learner's conversation, as every client (text mode, voice bot) drives it.
+
+The path is always app → Rasa → actions → app API: the client stores and grades a candidate
+answer in the app *before* the text goes to Rasa (so a failing action loses nothing), sends
+the text with metadata, and keeps the state the bot's `custom` payload reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from dialogue.client import DialogueClient
+from dialogue.exceptions import DialogueUnavailable
+from dialogue.payload import BotTurn, TurnState, latest_state
+
+log = logging.getLogger(__name__)
+
+NOT_HEARD = "Sorry, I didn't catch that. Say repeat, skip, or hint at any time."
+UNAVAILABLE = "Sorry, my dialogue service is not answering right now. Your answer is saved; try again in a moment."
+
+
+@dataclass(frozen=True)
+class AnswerAudio:
+    """What the voice bot knows about a spoken answer when it sends its transcript."""
+
+    audio_id: str | None = None
+    duration: float | None = None
+    confidence: float | None = None
+    words: tuple[Mapping[str, Any], ...] = ()
+
+
+class StudyBackend(Protocol):
+    """The part of the study service a client calls directly (in-process)."""
+
+    def record_transcript(self, attempt_id: str, text: str, **details: Any) -> Mapping[str, Any]: ...
+
+
+@dataclass
+class Conversation:
+    learner_id: str
+    dialogue: DialogueClient
+    study: StudyBackend
+    state: TurnState = field(default_factory=lambda: TurnState(mode="idle"))
+
+    async def learner_said(self, text: str, *, typed: bool = False, audio: AnswerAudio | None = None) -> list[BotTurn]:
+        """Handle one learner utterance (final transcript or typed line); never returns []."""
+        text = " ".join(text.split())
+        if not text:
+            return [BotTurn(NOT_HEARD, None)]
+        metadata: dict[str, Any] = {"typed": typed}
+        if self.state.answering:
+            metadata.update(await self._store_candidate(text, typed, audio))
+        return await self.send(text, metadata)
+
+    async def send(self, text: str, metadata: Mapping[str, Any] | None = None) -> list[BotTurn]:
+        """Send raw text (or `/intent`) to Rasa and track the resulting state."""
+        try:
+            turns = await self.dialogue.send(self.learner_id, text, metadata)
+        except DialogueUnavailable as exc:
+            log.warning("dialogue unavailable: %s", exc)
+            return [BotTurn(UNAVAILABLE, None)]
+        if not turns:
+            turns = [BotTurn(NOT_HEARD, None)]
+        self.state = latest_state(turns, self.state)
+        return turns
+
+    async def resume(self) -> list[BotTurn]:
+        """After a reconnect: repeat the open question, or greet when nothing is running."""
+        return await self.send("/repeat" if self.state.answering else "/greet")
+
+    async def _store_candidate(self, text: str, typed: bool, audio: AnswerAudio | None) -> dict[str, Any]:
+        attempt_id = self.state.attempt_id
+        assert attempt_id is not None
+        details: dict[str, Any] = {"final": True, "typed": typed}
+        if audio is not None:
+            details.update(
+                audio_id=audio.audio_id, duration=audio.duration, confidence=audio.confidence, words=list(audio.words)
+            )
+        try:
+            result = await asyncio.to_thread(self.study.record_transcript, attempt_id, text, **details)
+        except Exception:  # the answer still reaches Rasa; the failure is logged, not spoken
+            log.exception("storing the candidate answer failed (attempt %s)", attempt_id)
+            return {"attempt_id": attempt_id}
+        meta = {k: v for k, v in details.items() if k not in ("final", "words")}
+        return {"attempt_id": attempt_id, **meta, "grading": dict(result.get("grading", result))}

@@ -1,0 +1,121 @@
+"""Bot turns as the clients see them: text plus the machine-readable `custom` state.
+
+Rasa's REST channel returns a text message followed by a separate `{"custom": …}` message for
+each utterance; `parse_turns` pairs them back into one `BotTurn`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+MODES = ("answer", "command", "idle", "rating")
+
+
+@dataclass(frozen=True)
+class QuestionRef:
+    id: str
+    kind: str
+    prompt: str = ""
+    unit: int | None = None
+    day: int | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class TurnState:
+    """What the learner is doing now, as the last bot turn said."""
+
+    mode: str = "command"
+    attempt_id: str | None = None
+    question: QuestionRef | None = None
+    terms: tuple[str, ...] = ()
+    rate: float | None = None
+    position: int | None = None
+    total: int | None = None
+
+    @property
+    def answering(self) -> bool:
+        return self.mode == "answer" and self.attempt_id is not None
+
+    def as_json(self) -> dict[str, Any]:
+        question = None
+        if self.question is not None:
+            q = self.question
+            question = {"id": q.id, "kind": q.kind, "prompt": q.prompt, "unit": q.unit, "day": q.day, "title": q.title}
+        return {
+            "mode": self.mode,
+            "attempt_id": self.attempt_id,
+            "question": question,
+            "terms": list(self.terms),
+            "rate": self.rate,
+            "position": self.position,
+            "total": self.total,
+        }
+
+
+@dataclass(frozen=True)
+class BotTurn:
+    text: str
+    state: TurnState | None = None
+    """None when the message carried no payload (the previous state stands)."""
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+def parse_state(custom: Mapping[str, Any]) -> TurnState:
+    question = custom.get("question")
+    ref = None
+    if isinstance(question, Mapping) and question.get("id"):
+        ref = QuestionRef(
+            id=str(question["id"]),
+            kind=str(question.get("kind") or ""),
+            prompt=str(question.get("prompt") or ""),
+            unit=_int(question.get("unit")),
+            day=_int(question.get("day")),
+            title=str(question.get("title") or ""),
+        )
+    mode = str(custom.get("mode") or "command")
+    rate = custom.get("rate")
+    return TurnState(
+        mode=mode if mode in MODES else "command",
+        attempt_id=str(custom["attempt_id"]) if custom.get("attempt_id") else None,
+        question=ref,
+        terms=tuple(str(t) for t in custom.get("terms") or () if str(t).strip()),
+        rate=float(rate) if isinstance(rate, (int, float)) else None,
+        position=_int(custom.get("position")),
+        total=_int(custom.get("total")),
+    )
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_turns(messages: Sequence[Mapping[str, Any]]) -> list[BotTurn]:
+    """Pair each text message with the `custom` message that follows it."""
+    turns: list[BotTurn] = []
+    for message in messages:
+        custom = message.get("custom")
+        text = message.get("text")
+        if isinstance(custom, Mapping) and custom.get("viva"):
+            state = parse_state(custom)
+            if text:
+                turns.append(BotTurn(str(text), state, message))
+            elif turns and turns[-1].state is None:
+                turns[-1] = BotTurn(turns[-1].text, state, message)
+            else:
+                turns.append(BotTurn(str(custom.get("text") or ""), state, message))
+        elif text:
+            turns.append(BotTurn(str(text), None, message))
+    return [t for t in turns if t.text or t.state is not None]
+
+
+def latest_state(turns: Sequence[BotTurn], previous: TurnState) -> TurnState:
+    for turn in reversed(turns):
+        if turn.state is not None:
+            return turn.state
+    return previous

@@ -1,0 +1,255 @@
+"""Running Rasa and its action server as separate Python 3.10 processes on loopback.
+
+The app never imports Rasa: it trains a model with the Rasa venv's CLI when the assistant or
+the content changed (a fingerprint names the model file), starts `rasa run actions` and
+`rasa run`, waits until both answer, and stops them (process groups) on exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+
+from dialogue.exceptions import RasaSetupError
+from dialogue.options import RasaOptions
+
+PROJECT = Path(__file__).resolve().parent
+REPO = PROJECT.parent
+_FINGERPRINT_INPUTS = (
+    (PROJECT, ("domain.yml", "config*.yml", "data/**/*.yml")),
+    (REPO / "drills" / "content", ("**/*.yaml",)),
+)
+
+
+@dataclass(frozen=True)
+class RasaPaths:
+    venv: Path
+    models: Path
+    tracker_db: Path
+    logs: Path
+
+    @classmethod
+    def from_options(cls, options: RasaOptions, data_dir: Path) -> RasaPaths:
+        return cls(
+            venv=options.venv or REPO / ".venv-rasa",
+            models=data_dir / "rasa" / "models",
+            tracker_db=data_dir / "rasa" / "tracker.db",
+            logs=data_dir / "logs",
+        )
+
+    @property
+    def rasa(self) -> Path:
+        return self.venv / "bin" / "rasa"
+
+
+def config_file(options: RasaOptions) -> Path:
+    names = {"fast": "config.yml", "accurate": "config-accurate.yml"}
+    if options.config not in names:
+        raise RasaSetupError(f"rasa.config must be 'fast' or 'accurate', not {options.config!r}")
+    return PROJECT / names[options.config]
+
+
+def fingerprint(options: RasaOptions) -> str:
+    """A hash of everything the trained model depends on (assistant files, content, config)."""
+    digest = hashlib.sha256(options.config.encode())
+    for root, patterns in _FINGERPRINT_INPUTS:
+        for pattern in patterns:
+            for path in sorted(root.glob(pattern)):
+                digest.update(str(path.relative_to(REPO)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def rasa_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIVA_")}
+    env.update({"RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "3"})
+    env.update(extra or {})
+    return env
+
+
+def _check_venv(paths: RasaPaths) -> None:
+    if not paths.rasa.is_file():
+        raise RasaSetupError(
+            f"Rasa is not installed at {paths.venv} (Rasa 3.6 needs its own Python 3.10 venv). "
+            "Run `make setup`, or set rasa.venv / rasa.url."
+        )
+
+
+async def ensure_model(options: RasaOptions, paths: RasaPaths, progress: Callable[[str], None] = print) -> Path:
+    """The trained model for the current assistant, training it first when stale."""
+    model = paths.models / f"viva-{options.config}-{fingerprint(options)}.tar.gz"
+    if model.is_file():
+        return model
+    _check_venv(paths)
+    paths.models.mkdir(parents=True, exist_ok=True)
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    log = paths.logs / "rasa-train.log"
+    progress(f"Training the dialogue model ({options.config} config); log: {log}")
+    started = time.monotonic()
+    with log.open("wb") as sink:
+        process = await asyncio.create_subprocess_exec(
+            str(paths.rasa), "train",
+            "--config", str(config_file(options)),
+            "--domain", "domain.yml", "--data", "data",
+            "--out", str(paths.models), "--fixed-model-name", model.name.removesuffix(".tar.gz"),
+            cwd=PROJECT, env=rasa_env(), stdout=sink, stderr=asyncio.subprocess.STDOUT,
+        )
+        while True:
+            try:
+                await asyncio.wait_for(process.wait(), timeout=5)
+                break
+            except asyncio.TimeoutError:
+                progress(f"  … training ({time.monotonic() - started:.0f} s)")
+    if process.returncode != 0 or not model.is_file():
+        raise RasaSetupError(f"rasa train failed (exit {process.returncode}); last lines:\n{_tail(log)}")
+    for old in paths.models.glob(f"viva-{options.config}-*.tar.gz"):
+        if old != model:
+            old.unlink(missing_ok=True)
+    progress(f"Dialogue model trained in {time.monotonic() - started:.0f} s")
+    return model
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+            return True
+        except OSError:
+            return False
+
+
+class RasaRuntime:
+    """Rasa + action server for one app process. `async with RasaRuntime(...) as rt: rt.url`."""
+
+    def __init__(self, options: RasaOptions, data_dir: Path, api_url: str, progress: Callable[[str], None] = print):
+        self.options = options
+        self.paths = RasaPaths.from_options(options, data_dir)
+        self.api_url = api_url
+        self.progress = progress
+        self._processes: dict[str, asyncio.subprocess.Process] = {}
+
+    @property
+    def url(self) -> str:
+        return self.options.url or f"http://{self.options.host}:{self.options.port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.options.host}:{self.options.actions_port}"
+
+    async def __aenter__(self) -> RasaRuntime:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        if self.options.url:
+            return  # someone else runs Rasa (docker compose, a shared server)
+        model = await ensure_model(self.options, self.paths, self.progress)
+        for name, port in (("rasa", self.options.port), ("actions", self.options.actions_port)):
+            if not _port_free(self.options.host, port):
+                raise RasaSetupError(f"port {port} for {name} is in use; set VIVA_RASA__{'PORT' if name == 'rasa' else 'ACTIONS_PORT'}")
+        self.paths.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        self.progress("Starting the action server and Rasa …")
+        await self._spawn(
+            "actions",
+            ["run", "actions", "--actions", "actions", "--port", str(self.options.actions_port)],
+            {"SANIC_HOST": self.options.host, "VIVA_API_URL": self.api_url},
+        )
+        await self._spawn(
+            "rasa",
+            [
+                "run", "--enable-api", "-i", self.options.host, "-p", str(self.options.port),
+                "--model", str(model), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            ],
+            {
+                "VIVA_ACTIONS_URL": f"{self.actions_url}/webhook",
+                "VIVA_RASA_TRACKER_DB": str(self.paths.tracker_db),
+            },
+        )
+        await self._wait_ready()
+
+    async def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> None:
+        _check_venv(self.paths)
+        self.paths.logs.mkdir(parents=True, exist_ok=True)
+        log = (self.paths.logs / f"{name}.log").open("ab")
+        try:
+            self._processes[name] = await asyncio.create_subprocess_exec(
+                str(self.paths.rasa), *args, cwd=PROJECT, env=rasa_env(env),
+                stdout=log, stderr=asyncio.subprocess.STDOUT, start_new_session=True,
+            )
+        finally:
+            log.close()  # the child holds its own descriptor
+
+    async def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.options.start_timeout_s
+        checks = {"actions": f"{self.actions_url}/health", "rasa": f"{self.url}/status"}
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
+            for name, url in checks.items():
+                while True:
+                    process = self._processes[name]
+                    if process.returncode is not None:
+                        log = self.paths.logs / f"{name}.log"
+                        raise RasaSetupError(f"{name} exited with {process.returncode}; last lines of {log}:\n{_tail(log)}")
+                    if await _answers(http, url, name):
+                        break
+                    if time.monotonic() > deadline:
+                        await self.stop()
+                        raise RasaSetupError(f"{name} did not become ready within {self.options.start_timeout_s:.0f} s")
+                    await asyncio.sleep(0.5)
+        self.progress(f"Rasa ready at {self.url}")
+
+    async def stop(self) -> None:
+        """SIGTERM both process groups, then SIGKILL what is left after 10 s."""
+        for process in self._processes.values():
+            _signal_group(process, signal.SIGTERM)
+        for process in self._processes.values():
+            try:
+                await asyncio.wait_for(process.wait(), timeout=10)
+            except asyncio.TimeoutError:
+                _signal_group(process, signal.SIGKILL)
+                await process.wait()
+        self._processes.clear()
+
+
+async def _answers(http: aiohttp.ClientSession, url: str, name: str) -> bool:
+    try:
+        async with http.get(url) as response:
+            if response.status != 200:
+                return False
+            if name == "rasa":
+                body = await response.json(content_type=None)
+                return bool(body.get("model_file"))
+            return True
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        return False
+
+
+def _signal_group(process: asyncio.subprocess.Process, sig: signal.Signals) -> None:
+    if process.returncode is not None:
+        return
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        pass
+    except PermissionError:  # pragma: no cover - not our group
+        print(f"cannot signal process {process.pid}", file=sys.stderr)

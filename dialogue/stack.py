@@ -1,0 +1,46 @@
+"""The dialogue stack every client needs: the study service, its internal API, and Rasa."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dialogue.client import RasaRestClient
+from dialogue.runtime import RasaRuntime
+from dialogue.study_port import StudyPort
+from drills.api import start_api
+from drills.app import build_service
+from drills.service import StudyService
+
+if TYPE_CHECKING:
+    from voicebot.settings import Settings
+
+
+@dataclass
+class DialogueStack:
+    service: StudyService
+    study: StudyPort
+    rasa: RasaRestClient
+    runtime: RasaRuntime
+    api_url: str
+
+
+@asynccontextmanager
+async def running_stack(settings: Settings, progress: Callable[[str], None] = print) -> AsyncIterator[DialogueStack]:
+    """Start the study service + API, then Rasa and its action server; stop all on exit."""
+    service = build_service(settings)
+    api = settings.api
+    runner = await start_api(service, api)
+    api_url = f"http://{api.host}:{api.port}"
+    runtime = RasaRuntime(settings.rasa, settings.data_dir, api_url, progress)
+    client = RasaRestClient(runtime.url, settings.rasa.timeout_s)
+    try:
+        await runtime.start()
+        yield DialogueStack(service, StudyPort(service), client, runtime, api_url)
+    finally:
+        await client.close()
+        await runtime.stop()
+        await runner.cleanup()
+        service.close()

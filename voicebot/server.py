@@ -1,0 +1,205 @@
+"""The voice bot's web server: the page, learner profiles, and WebRTC offers.
+
+aiohttp, because aiortc is asyncio-native and its own examples use it: one event loop serves
+HTTP, signalling and media with no thread hand-offs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from drills.exceptions import StudyError
+from voicebot.deps import VoiceDeps
+from voicebot.session import VoiceSession
+from voicebot.webrtc import OfferError, new_peer_connection, parse_offer
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_BODY = 64 * 1024
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "microphone=(self), camera=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+class Sessions:
+    """Live sessions by id, plus recently closed ids (a late offer for one gets 410)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.live: dict[str, VoiceSession] = {}
+        self.closed: set[str] = set()
+
+    def add(self, session: VoiceSession) -> None:
+        self.live[session.id] = session
+
+    def remove(self, session: VoiceSession) -> None:
+        self.live.pop(session.id, None)
+        self.closed.add(session.id)
+        if len(self.closed) > 10_000:
+            self.closed.clear()
+
+    async def close_all(self) -> None:
+        await asyncio.gather(*(s.close() for s in list(self.live.values())), return_exceptions=True)
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPRequestEntityTooLarge:
+        response = _error(413, "request body too large")
+    except web.HTTPException as exc:
+        response = _error(exc.status, exc.reason) if exc.status >= 400 else exc
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+async def _json(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except json.JSONDecodeError as exc:
+        raise web.HTTPBadRequest(reason="the body is not valid JSON") from exc
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(reason="the body must be a JSON object")
+    return body
+
+
+def create_app(deps: VoiceDeps, service: Any) -> web.Application:
+    """`service` is the StudyService (learner profiles); `deps` what sessions share."""
+    app = web.Application(middlewares=[security_headers], client_max_size=MAX_BODY)
+    sessions = Sessions(deps.settings.server.max_sessions)
+    app["deps"], app["service"], app["sessions"] = deps, service, sessions
+    app.router.add_get("/", _index)
+    app.router.add_get("/api/health", _health)
+    app.router.add_get("/api/learners", _learners)
+    app.router.add_post("/api/learners", _create_learner)
+    app.router.add_post("/api/offer", _offer)
+    app.router.add_get("/api/metrics", _metrics)
+    app.router.add_static("/static/", STATIC, follow_symlinks=False)
+    app.on_shutdown.append(_shutdown)
+    return app
+
+
+async def _index(request: web.Request) -> web.StreamResponse:
+    return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+async def _health(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True, "sessions": len(request.app["sessions"].live)})
+
+
+async def _learners(request: web.Request) -> web.Response:
+    learners = await asyncio.to_thread(request.app["service"].list_learners)
+    return web.json_response({"learners": [v.to_json() for v in learners]})
+
+
+async def _create_learner(request: web.Request) -> web.Response:
+    from datetime import date
+
+    body = await _json(request)
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        return _error(400, "a name is required")
+    interview = body.get("interview_date")
+    try:
+        interview_date = date.fromisoformat(interview) if interview else None
+    except (TypeError, ValueError):
+        return _error(400, "interview_date must be YYYY-MM-DD")
+    try:
+        view, created = await asyncio.to_thread(request.app["service"].create_learner, name[:80], None, interview_date)
+    except StudyError as exc:
+        return _error(400, str(exc))
+    return web.json_response(view.to_json(), status=201 if created else 200)
+
+
+def _is_loopback(request: web.Request) -> bool:
+    try:
+        return ipaddress.ip_address(request.remote or "").is_loopback
+    except ValueError:
+        return False
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    if not _is_loopback(request):
+        return _error(403, "metrics are only served to localhost")
+    sessions = request.app["sessions"]
+    return web.json_response({"sessions": len(sessions.live), "metrics": request.app["deps"].metrics.summary()})
+
+
+async def _offer(request: web.Request) -> web.Response:
+    deps: VoiceDeps = request.app["deps"]
+    sessions: Sessions = request.app["sessions"]
+    body = await _json(request)
+    previous = body.get("session_id")
+    if previous:
+        if previous in sessions.closed:
+            return _error(410, "that session is closed; start a new one (send no session_id)")
+        return _error(409, "renegotiating a live session is not supported; start a new one")
+    learner_id = body.get("learner_id")
+    if not isinstance(learner_id, str) or not learner_id:
+        return _error(400, "learner_id is required (choose or create a profile first)")
+    try:
+        await asyncio.to_thread(request.app["service"].plan_status, learner_id)
+    except StudyError:
+        return _error(400, f"unknown learner {learner_id!r}")
+    try:
+        offer = parse_offer(body)
+    except OfferError as exc:
+        return _error(400, str(exc))
+    if len(sessions.live) >= sessions.limit:
+        return _error(503, "Viva is busy: too many sessions right now; try again in a minute")
+    session_id = f"s-{uuid.uuid4().hex[:12]}"
+    pc = new_peer_connection(deps.settings.server.ice_servers)
+    session = VoiceSession(session_id, learner_id, deps, pc, on_closed=sessions.remove)
+    pc.on("track", session.attach_inbound)
+    pc.on("datachannel", session.attach_channel)
+
+    @pc.on("connectionstatechange")
+    async def _state() -> None:
+        session.log.info("connection %s", pc.connectionState)
+        if pc.connectionState in ("failed", "closed"):
+            await session.close()
+
+    try:
+        await pc.setRemoteDescription(offer)
+        pc.addTrack(session.track)
+        await pc.setLocalDescription(await pc.createAnswer())
+    except Exception as exc:  # aiortc raises many types for bad SDP; none may become a 500
+        await pc.close()
+        log.info("rejected offer: %s", exc)
+        return _error(400, f"malformed session description: {exc}")
+    sessions.add(session)
+    session.start()
+    session.log.info("session started for a learner")
+    return web.json_response({
+        "sdp": pc.localDescription.sdp,
+        "type": pc.localDescription.type,
+        "session_id": session_id,
+        "ice_servers": list(deps.settings.server.ice_servers),
+    })
+
+
+async def _shutdown(app: web.Application) -> None:
+    await app["sessions"].close_all()

@@ -1,0 +1,281 @@
+"""One learner's voice session: microphone in, recognition, dialogue, speech out.
+
+Data flow (all on the event loop; blocking work on the shared pools):
+  inbound track → 16 kHz float32 → StreamingRecognizer → typed events
+  events → captions on the data channel, barge-in, answer recording, learner inputs
+  learner inputs (finals, typed text, buttons) → one worker task, in order → Conversation
+  bot turns → captions + Mouth (sentence-streamed TTS) → SpeechTrack
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiortc import RTCDataChannel, RTCPeerConnection
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from asr.audio import FrameConverter
+from asr.events import AsrEvent, FinalTranscript, PartialTranscript, SpeechDiscarded, SpeechStarted
+from asr.options import EndpointProfile
+from asr.streaming import StreamingRecognizer
+from dialogue.conversation import AnswerAudio, Conversation
+from dialogue.payload import BotTurn, TurnState
+from voicebot.answers import AnswerTaker
+from voicebot.bargein import BargeInPolicy
+from voicebot.deps import VoiceDeps
+from voicebot.mouth import Mouth
+from voicebot.playback import PlaybackQueue, SpeechTrack
+
+log = logging.getLogger(__name__)
+
+COMMAND_HOTWORDS = "repeat skip hint next stop slower faster answer"
+REPROMPT = "Take your time. Say hint if you're stuck, or repeat to hear the question again."
+_CONTROL_INTENTS = {"repeat": "/repeat", "skip": "/skip", "stop": "/stop", "slower": "/slower", "faster": "/faster"}
+_START_INTENTS = {"drill": "/start_drill", "eli5": "/start_eli5", "baseline": "/start_baseline"}
+
+
+@dataclass(frozen=True)
+class _Input:
+    kind: str  # "final" | "text" | "intent"
+    text: str
+    audio: AnswerAudio | None = None
+    typed: bool = False
+
+
+class VoiceSession:
+    """Owns every task it starts; `close()` cancels them and keeps what was said."""
+
+    def __init__(self, session_id: str, learner_id: str, deps: VoiceDeps, pc: RTCPeerConnection,
+                 on_closed: Callable[[VoiceSession], None]) -> None:
+        self.id = session_id
+        self.learner_id = learner_id
+        self.deps = deps
+        self.pc = pc
+        self._on_closed = on_closed
+        self.log = logging.LoggerAdapter(log, {"session": session_id})
+        self.queue = PlaybackQueue()
+        self.track = SpeechTrack(self.queue, on_first_frame=self._first_audio_frame)
+        self.mouth = Mouth(deps.speaker, deps.tts_executor, self.queue)
+        self.conversation = Conversation(learner_id, deps.dialogue, deps.study)
+        self.recognizer = StreamingRecognizer(
+            deps.pool, self._on_asr, asr=deps.settings.asr, vad=deps.settings.vad,
+            profile=EndpointProfile.COMMAND, hotwords=COMMAND_HOTWORDS,
+        )
+        self.answers = AnswerTaker(deps, learner_id, self.log)
+        self.barge_in = BargeInPolicy()
+        self.channel: RTCDataChannel | None = None
+        self._inputs: asyncio.Queue[_Input] = asyncio.Queue(maxsize=16)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._reprompt: asyncio.TimerHandle | None = None
+        self._speech_end_wall: float | None = None
+        self.closed = False
+        self.turn_latencies: list[float] = []
+        """Seconds from the end of the learner's speech to the first frame of Viva's reply."""
+
+    # -- wiring ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._spawn(self._input_worker(), "inputs")
+
+    def attach_inbound(self, track: MediaStreamTrack) -> None:
+        if track.kind == "audio":
+            self._spawn(self._consume(track), "inbound")
+
+    def attach_channel(self, channel: RTCDataChannel) -> None:
+        self.channel = channel
+        channel.on("message", self._on_channel_message)
+
+    def _spawn(self, coro, name: str) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro, name=f"{self.id}:{name}")
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self.log.error("task %s failed", task.get_name(), exc_info=task.exception())
+
+    # -- inbound audio ---------------------------------------------------------------------
+
+    async def _consume(self, track: MediaStreamTrack) -> None:
+        converter = FrameConverter()
+        try:
+            while True:
+                frame = await track.recv()
+                samples = converter.convert(frame)
+                if samples.size:
+                    self.answers.hear(samples, self.recognizer.stream_time)
+                    await self.recognizer.feed(samples)
+        except MediaStreamError:
+            self.log.info("inbound audio ended")
+            await self.close()
+
+    def _on_asr(self, event: AsrEvent) -> None:
+        if isinstance(event, SpeechStarted):
+            self._cancel_reprompt()
+            self.send({"type": "speech_started"})
+            self.answers.utterance_started(event, self.conversation.state)
+            if self.mouth.busy:
+                self._spawn(self._maybe_barge_in(), "barge-in")
+        elif isinstance(event, PartialTranscript):
+            self.send({"type": "partial", "text": event.text})
+            self.answers.partial(event.text, self.conversation.state)
+        elif isinstance(event, FinalTranscript):
+            self._speech_end_wall = time.monotonic() - event.ready_delay - (event.endpoint_at - event.speech_end)
+            self.send({"type": "final", "text": event.text, "confidence": event.confidence})
+            audio = self.answers.utterance_finished(event, self.conversation.state)
+            self._offer(_Input("final", event.text, audio=audio))
+        elif isinstance(event, SpeechDiscarded):
+            self.answers.utterance_discarded()
+
+    async def _maybe_barge_in(self) -> None:
+        probability = await self.deps.speech_probability(self.answers.recent_audio(0.6))
+        if self.barge_in.should_stop(self.mouth.busy, probability):
+            self.mouth.interrupt()
+            self.send({"type": "barge_in"})
+            self.log.info("barge-in (speech probability %.2f)", probability)
+
+    # -- learner inputs, in order ----------------------------------------------------------
+
+    def _offer(self, item: _Input) -> None:
+        try:
+            self._inputs.put_nowait(item)
+        except asyncio.QueueFull:
+            self.log.warning("input queue full; dropping %s", item.kind)
+
+    async def _input_worker(self) -> None:
+        while True:
+            item = await self._inputs.get()
+            self._publish_state(thinking=True)
+            if item.kind == "intent":
+                turns = await self.conversation.send(item.text)
+            else:
+                turns = await self.conversation.learner_said(item.text, typed=item.typed, audio=item.audio)
+            await self._reply(turns)
+
+    async def _reply(self, turns: list[BotTurn]) -> None:
+        state = self.conversation.state
+        self._apply(state)
+        for turn in turns:
+            self.send({"type": "bot", "text": turn.text})
+            if not await self.mouth.say(turn.text):
+                break  # barge-in: the learner is talking; stop this reply
+        self._publish_state()
+        await self.mouth.drained()
+        self._publish_state()
+        if state.answering and not self.recognizer.in_utterance:
+            self._schedule_reprompt()
+
+    def _apply(self, state: TurnState) -> None:
+        """The bot's payload sets endpointing, biasing and the speaking rate."""
+        if state.answering:
+            self.recognizer.set_context(profile=EndpointProfile.ANSWER, hotwords=" ".join(state.terms) or None)
+        else:
+            self.recognizer.set_context(profile=EndpointProfile.COMMAND, hotwords=COMMAND_HOTWORDS)
+        if state.rate:
+            self.mouth.rate = state.rate
+        self.answers.state_changed(state)
+
+    def _first_audio_frame(self, at: float) -> None:
+        if self._speech_end_wall is not None:
+            self.turn_latencies.append(at - self._speech_end_wall)
+            self.deps.metrics.voice_to_voice(self.id, at - self._speech_end_wall, self.conversation.state.mode)
+            self._speech_end_wall = None
+
+    # -- re-prompt after a long silence --------------------------------------------------------
+
+    def _schedule_reprompt(self) -> None:
+        self._cancel_reprompt()
+        delay = self.deps.settings.server.reprompt_after_s
+        if delay > 0:
+            self._reprompt = asyncio.get_running_loop().call_later(delay, self._fire_reprompt)
+
+    def _cancel_reprompt(self) -> None:
+        if self._reprompt is not None:
+            self._reprompt.cancel()
+            self._reprompt = None
+
+    def _fire_reprompt(self) -> None:
+        self._reprompt = None
+        if not self.closed and not self.recognizer.in_utterance and not self.mouth.busy:
+            self.send({"type": "bot", "text": REPROMPT})
+            self._spawn(self.mouth.say(REPROMPT), "reprompt")
+
+    # -- data channel ------------------------------------------------------------------------
+
+    def _on_channel_message(self, message: object) -> None:
+        try:
+            data = json.loads(message) if isinstance(message, str) else None
+        except json.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict):
+            self.send({"type": "error", "message": "unreadable message"})
+            return
+        kind = data.get("type")
+        if kind == "hello":
+            self._publish_state()
+            self._spawn(self._greet(bool(data.get("resume"))), "hello")
+        elif kind == "start" and data.get("mode") in _START_INTENTS:
+            self._offer(_Input("intent", _START_INTENTS[data["mode"]]))
+        elif kind == "text" and isinstance(data.get("text"), str):
+            self._offer(_Input("text", data["text"][:10_000], typed=True))
+        elif kind == "control":
+            self._control(str(data.get("action")))
+        elif kind == "ping":
+            self.send({"type": "pong", "t": data.get("t")})
+
+    def _control(self, action: str) -> None:
+        if action == "done":
+            self._spawn(self.recognizer.end_utterance(), "done")
+        elif action in _CONTROL_INTENTS:
+            self.mouth.interrupt()
+            self._offer(_Input("intent", _CONTROL_INTENTS[action]))
+
+    async def _greet(self, resume: bool) -> None:
+        state = await self.answers.open_question()
+        if state is not None:
+            self.conversation.state = state
+        turns = await self.conversation.resume() if resume or state is not None else await self.conversation.send("/greet")
+        await self._reply(turns)
+
+    def send(self, message: dict[str, Any]) -> None:
+        channel = self.channel
+        if channel is not None and channel.readyState == "open":
+            channel.send(json.dumps(message))
+
+    def _publish_state(self, thinking: bool = False) -> None:
+        state = self.conversation.state
+        self.send({
+            "type": "state",
+            "listening": not self.mouth.busy and not thinking,
+            "speaking": self.mouth.busy,
+            "thinking": thinking,
+            **state.as_json(),
+            "learner": {"id": self.learner_id},
+        })
+
+    # -- shutdown ------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Idempotent: keeps the audio and partial transcript so far, stops every task."""
+        if self.closed:
+            return
+        self.closed = True
+        self._cancel_reprompt()
+        current = asyncio.current_task()
+        for task in list(self._tasks):
+            if task is not current:
+                task.cancel()
+        await self.recognizer.close()
+        await self.answers.close()
+        self.track.stop()
+        await self.pc.close()
+        self._on_closed(self)
+        self.log.info("session closed")
