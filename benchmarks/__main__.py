@@ -13,7 +13,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-SECTIONS = ("asr", "vad", "tts")
+SECTIONS = ("tts", "vad", "asr", "dialogue", "voice")
 
 
 def main() -> int:
@@ -51,6 +51,14 @@ def main() -> int:
 
         with tempfile.TemporaryDirectory() as cache:
             print(asr_bench.run(clips, say, Path(cache), args.quick), flush=True)
+    if "dialogue" in args.sections:
+        from benchmarks import dialogue_bench
+
+        print(dialogue_bench.run(args.quick), flush=True)
+    if "voice" in args.sections:
+        from benchmarks import voice_bench
+
+        print(voice_bench.run(args.quick), flush=True)
     print(f"\n(took {time.monotonic() - started:.0f} s: `{' '.join(['python -m benchmarks', *sys.argv[1:]])}`)")
     return 0
 

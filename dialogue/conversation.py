@@ -20,7 +20,7 @@ from dialogue.payload import BotTurn, TurnState, latest_state
 log = logging.getLogger(__name__)
 
 NOT_HEARD = "Sorry, I didn't catch that. Say repeat, skip, or hint at any time."
-UNAVAILABLE = "Sorry, my dialogue service is not answering right now. Your answer is saved; try again in a moment."
+UNAVAILABLE = "Sorry, my dialogue service is not answering right now. Anything you said is saved; try again in a moment."
 
 
 @dataclass(frozen=True)

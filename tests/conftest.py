@@ -106,3 +106,14 @@ def silence(seconds: float) -> np.ndarray:
 def noise(seconds: float, level: float = 0.02, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     return (rng.standard_normal(int(seconds * SAMPLE_RATE)) * level).astype(np.float32)
+
+
+@pytest.fixture(scope="session")
+def viva_server(tmp_path_factory: pytest.TempPathFactory):
+    """The real Viva (`viva serve`): study API, trained Rasa, action server, voice bot."""
+    from tests.support import VivaServer, viva_env
+
+    data = tmp_path_factory.mktemp("viva-data")
+    server = VivaServer(data, viva_env(data)).start()
+    yield server
+    server.stop()

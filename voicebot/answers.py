@@ -8,9 +8,10 @@ timings of the final are shifted to be relative to the stored audio.
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,10 +28,10 @@ _PARTIAL_SAVE_EVERY_S = 2.0
 
 
 class AnswerTaker:
-    def __init__(self, deps: VoiceDeps, learner_id: str, log: logging.LoggerAdapter) -> None:
+    def __init__(self, deps: VoiceDeps, learner_id: str, spawn: Callable[[Coroutine[Any, Any, Any], str], Any]) -> None:
         self._deps = deps
+        self._spawn = spawn
         self._learner = learner_id
-        self._log = log
         self._ring = AudioBuffer(capacity=int(_RING_S * SAMPLE_RATE * 2))
         self._recording: AnswerRecording | None = None
         self._attempt: str | None = None
@@ -96,10 +97,7 @@ class AnswerTaker:
         duration = self._recording.seconds if self._recording else None
         if attempt is None:
             return
-        task = asyncio.get_running_loop().create_task(
-            asyncio.to_thread(self._deps.study.save_partial, attempt, text, duration)
-        )
-        task.add_done_callback(lambda t: t.cancelled() or t.exception() is None or self._log.warning("saving a partial failed"))
+        self._spawn(asyncio.to_thread(self._deps.study.save_partial, attempt, text, duration), "save-partial")
 
     # -- attempts ----------------------------------------------------------------------------------
 
@@ -115,10 +113,7 @@ class AnswerTaker:
         path = Path(self._deps.settings.recordings_dir) / self._learner / f"{attempt_id}.wav"
         self._recording = AnswerRecording(path)
         self._attempt = attempt_id
-        task = asyncio.get_running_loop().create_task(
-            asyncio.to_thread(self._deps.study.attach_audio, attempt_id, str(path))
-        )
-        task.add_done_callback(lambda t: t.cancelled() or t.exception() is None or self._log.error("attaching audio failed"))
+        self._spawn(asyncio.to_thread(self._deps.study.attach_audio, attempt_id, str(path)), "attach-audio")
         return self._recording
 
     def _finish_recording(self) -> None:

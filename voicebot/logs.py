@@ -19,5 +19,5 @@ def configure(verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("aioice", "aiortc", "aiohttp.access", "faster_whisper", "httpx"):
+    for noisy in ("aioice", "aiortc", "aiohttp.access", "faster_whisper", "httpx", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -19,7 +19,7 @@ from aiohttp import web
 from drills.exceptions import StudyError
 from voicebot.deps import VoiceDeps
 from voicebot.session import VoiceSession
-from voicebot.webrtc import OfferError, new_peer_connection, parse_offer
+from voicebot.webrtc import OfferError, ice_configuration, new_peer_connection, parse_offer
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -106,8 +106,20 @@ async def _index(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
 
+def _ice_servers(deps: VoiceDeps) -> list[dict[str, str]]:
+    """The configured STUN/TURN servers as the browser's RTCIceServer objects."""
+    servers = []
+    for server in ice_configuration(deps.settings.server.ice_servers).iceServers:
+        entry = {"urls": server.urls}
+        if server.username:
+            entry.update(username=server.username, credential=server.credential or "")
+        servers.append(entry)
+    return servers
+
+
 async def _health(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True, "sessions": len(request.app["sessions"].live)})
+    deps = request.app["deps"]
+    return web.json_response({"ok": True, "sessions": len(request.app["sessions"].live), "ice_servers": _ice_servers(deps)})
 
 
 async def _learners(request: web.Request) -> web.Response:
@@ -197,7 +209,7 @@ async def _offer(request: web.Request) -> web.Response:
         "sdp": pc.localDescription.sdp,
         "type": pc.localDescription.type,
         "session_id": session_id,
-        "ice_servers": list(deps.settings.server.ice_servers),
+        "ice_servers": _ice_servers(deps),
     })
 
 

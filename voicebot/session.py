@@ -67,7 +67,7 @@ class VoiceSession:
             deps.pool, self._on_asr, asr=deps.settings.asr, vad=deps.settings.vad,
             profile=EndpointProfile.COMMAND, hotwords=COMMAND_HOTWORDS,
         )
-        self.answers = AnswerTaker(deps, learner_id, self.log)
+        self.answers = AnswerTaker(deps, learner_id, self._spawn)
         self.barge_in = BargeInPolicy()
         self.channel: RTCDataChannel | None = None
         self._inputs: asyncio.Queue[_Input] = asyncio.Queue(maxsize=16)
@@ -221,9 +221,10 @@ class VoiceSession:
         kind = data.get("type")
         if kind == "hello":
             self._publish_state()
-            self._spawn(self._greet(bool(data.get("resume"))), "hello")
+            if data.get("resume"):
+                self._spawn(self._resume_or(None), "hello")
         elif kind == "start" and data.get("mode") in _START_INTENTS:
-            self._offer(_Input("intent", _START_INTENTS[data["mode"]]))
+            self._spawn(self._resume_or(_START_INTENTS[data["mode"]]), "start")
         elif kind == "text" and isinstance(data.get("text"), str):
             self._offer(_Input("text", data["text"][:10_000], typed=True))
         elif kind == "control":
@@ -238,12 +239,15 @@ class VoiceSession:
             self.mouth.interrupt()
             self._offer(_Input("intent", _CONTROL_INTENTS[action]))
 
-    async def _greet(self, resume: bool) -> None:
+    async def _resume_or(self, intent: str | None) -> None:
+        """An open question (a reconnect, or a drill left half-done) is asked again first;
+        otherwise start `intent` (or greet when resuming with nothing open)."""
         state = await self.answers.open_question()
         if state is not None:
             self.conversation.state = state
-        turns = await self.conversation.resume() if resume or state is not None else await self.conversation.send("/greet")
-        await self._reply(turns)
+            self._offer(_Input("intent", "/repeat"))
+        else:
+            self._offer(_Input("intent", intent or "/greet"))
 
     def send(self, message: dict[str, Any]) -> None:
         channel = self.channel

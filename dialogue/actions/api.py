@@ -53,6 +53,11 @@ class VivaApi:
     async def plan(self, learner_id: str) -> dict[str, Any]:
         return await self._call("GET", f"/learners/{_seg(learner_id)}/plan")
 
+    async def double_up(self, learner_id: str, enabled: bool) -> dict[str, Any]:
+        return await self._call(
+            "POST", f"/learners/{_seg(learner_id)}/double-up", {"enabled": enabled}
+        )
+
     async def start_session(self, learner_id: str, mode: str) -> dict[str, Any]:
         return await self._call("POST", f"/learners/{_seg(learner_id)}/sessions", {"mode": mode})
 

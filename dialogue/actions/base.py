@@ -77,6 +77,13 @@ class Turn:
         self.said += 1
 
 
+def last_bot_text(tracker: Tracker) -> str | None:
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and event.get("text"):
+            return str(event["text"])
+    return None
+
+
 def mode_events(mode: str) -> list[EventType]:
     return [SlotSet("viva_mode", mode)]
 

@@ -18,6 +18,24 @@ def _join(*parts: str) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
 
 
+def plan_text(plan: dict) -> tuple[str, str]:
+    """What to say about the plan, and the question in it that "yes"/"no" may answer.
+
+    The summary may already contain the fit message; it is added only if it does not. The fit
+    message is an offer only while it asks something ("...; shall we double up?") and the
+    learner is not doubling up already ("Even doubling up, ... won't fit" is a statement)."""
+    summary, fit = str(plan.get("summary") or ""), str(plan.get("fit_message") or "")
+    if fit and fit not in summary:
+        summary = _join(summary, fit)
+    offer = fit if fit.rstrip().endswith("?") and not plan.get("double_up") else ""
+    return summary, offer
+
+
+def offer_events(offer: str) -> list[EventType]:
+    """Remember the plan's fit question ("shall we double up?") so "yes"/"no" can answer it."""
+    return [SlotSet("offer", offer or None)]
+
+
 class ActionGreet(VivaAction):
     def name(self) -> str:
         return "action_greet"
@@ -27,11 +45,18 @@ class ActionGreet(VivaAction):
             turn.say(texts.GREET_COMMAND)
             return []
         try:
-            summary = (await turn.api.plan(turn.learner_id)).get("summary")
+            plan = await turn.api.plan(turn.learner_id)
         except ApiError:
-            summary = None
-        turn.say(texts.GREET_IDLE.format(summary=summary) if summary else texts.GREET_IDLE_NO_PLAN)
-        return []
+            turn.say(texts.GREET_IDLE_NO_PLAN)
+            return []
+        summary, offer = plan_text(plan)
+        if offer:  # no "say start" after the plan's question: "yes"/"no" answer it
+            turn.say(texts.GREET_OFFER.format(summary=summary))
+        elif summary:
+            turn.say(texts.GREET_IDLE.format(summary=summary))
+        else:
+            turn.say(texts.GREET_IDLE_NO_PLAN)
+        return offer_events(offer)
 
 
 class ActionPlanStatus(VivaAction):
@@ -41,17 +66,18 @@ class ActionPlanStatus(VivaAction):
         return "action_plan_status"
 
     async def act(self, turn: Turn) -> list[EventType]:
+        offer = ""
         try:
             plan = await turn.api.plan(turn.learner_id)
-            text = _join(
-                plan.get("summary") or texts.PLAN_UNAVAILABLE, plan.get("fit_message") or ""
-            )
+            text, offer = plan_text(plan)
+            text = text or texts.PLAN_UNAVAILABLE
         except ApiError:
             text = texts.PLAN_UNAVAILABLE
         if turn.form_active:
             text = _join(text, texts.BACK_TO_QUESTION)
+            offer = ""  # "yes" during an answer is an answer, not a reply to the offer
         turn.say(text)
-        return []
+        return offer_events(offer)
 
 
 class ActionProgress(VivaAction):

@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import payload, texts
 from .api import ApiError
-from .base import ANSWER_FORM, QuestionOpener, Turn, VivaAction
-from .commands import control_intents_from_domain, counts_as_command
+from .base import ANSWER_FORM, QuestionOpener, Turn, VivaAction, last_bot_text
+from .commands import control_intents_from_domain, counts_as_command, is_hesitation
 from .payload import ANSWER, COMMAND, IDLE, OpenQuestion
 from .session import answering, waiting
 
@@ -26,11 +26,8 @@ DEFAULT_CONTROL_INTENTS = (  # noqa: SIM905
 ).split()
 
 
-def last_bot_text(tracker: Tracker) -> str | None:
-    for event in reversed(tracker.events):
-        if event.get("event") == "bot" and event.get("text"):
-            return str(event["text"])
-    return None
+def mentions_question(turn: Turn) -> bool:
+    return "question" in str(turn.tracker.latest_message.get("text") or "").lower()
 
 
 def bot_spoke_this_turn(tracker: Tracker) -> bool:
@@ -54,22 +51,27 @@ class ActionRepeatQuestion(QuestionOpener):
 
     async def act(self, turn: Turn) -> list[EventType]:
         if turn.form_active:
-            question = turn.open_question or await self._current(turn)
+            question = turn.open_question or await self.current(turn)
             if question is None:
                 raise ValueError("answer form active without a question")
             template = texts.GREET_DURING_ANSWER if turn.intent == "greet" else texts.QUESTION_AGAIN
             turn.say(template.format(prompt=question.prompt), ANSWER, question)
             return answering()
         if turn.tracker.get_slot("viva_mode") == ANSWER:
-            question = await self._current(turn)
+            question = await self.current(turn)
             if question is not None:
                 turn.say(texts.QUESTION_AGAIN.format(prompt=question.prompt), ANSWER, question)
                 return question.slot_events() + answering()
-        turn.say(last_bot_text(turn.tracker) or texts.NOTHING_TO_REPEAT, turn.mode)
+        asked = turn.open_question
+        if asked is not None and turn.mode == COMMAND and mentions_question(turn):
+            # After feedback "repeat the question" means the question, not the feedback.
+            turn.say(texts.QUESTION_WAS.format(prompt=asked.prompt), COMMAND)
+        else:
+            turn.say(last_bot_text(turn.tracker) or texts.NOTHING_TO_REPEAT, turn.mode)
         return waiting(turn.mode)
 
     @staticmethod
-    async def _current(turn: Turn) -> OpenQuestion | None:
+    async def current(turn: Turn) -> OpenQuestion | None:
         known = turn.open_question
         try:
             body = await turn.api.current(turn.learner_id)
@@ -122,15 +124,24 @@ class ActionReveal(VivaAction):
         return waiting(COMMAND)
 
 
-class ActionNoOpenQuestion(VivaAction):
-    """Something that sounds like an answer arrived while no question is open."""
+class ActionNoOpenQuestion(QuestionOpener):
+    """Something that sounds like an answer arrived while no question is open.
+
+    If a question was open but the form is gone (a new Rasa session after a long break), the
+    open attempt is fetched from the app and asked again, so the learner can answer it.
+    """
 
     def name(self) -> str:
         return "action_no_open_question"
 
     async def act(self, turn: Turn) -> list[EventType]:
+        if turn.tracker.get_slot("viva_mode") == ANSWER:
+            question = await ActionRepeatQuestion.current(turn)
+            if question is not None:
+                turn.say(texts.LOST_THE_THREAD.format(prompt=question.prompt), ANSWER, question)
+                return question.slot_events() + answering()
         turn.say(texts.NO_QUESTION_AFTER_FEEDBACK if turn.mode == COMMAND else texts.NO_QUESTION)
-        return []
+        return waiting(turn.mode)
 
 
 class ActionAskAnswerText(Action):
@@ -206,7 +217,7 @@ class ValidateAnswerForm(FormValidationAction):
         if value is None:
             return {"answer_text": None}  # reset by the action that asked the question
         text = str(value).strip()
-        if not text:
+        if is_hesitation(text):
             dispatcher.utter_message(
                 text=texts.EMPTY_ANSWER,
                 json_message=payload.build(ANSWER, OpenQuestion.from_slots(tracker)),

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from . import texts
 from .api import ApiError
-from .base import QuestionOpener, Turn, VivaAction, mode_events
+from .base import QuestionOpener, Turn, VivaAction, last_bot_text, mode_events
 from .payload import ANSWER, COMMAND, IDLE, OpenQuestion
 
 SESSION_MODES = {
@@ -34,6 +34,13 @@ def answering() -> list[EventType]:
 
 def forget_question() -> list[EventType]:
     return [SlotSet(name, None) for name in _QUESTION_SLOTS] + [SlotSet("answer_text", None)]
+
+
+def spoken_error(error: ApiError, default: str) -> str:
+    """The API's `error` sentence for a 4xx (it is written to be spoken), else `default`."""
+    if error.status is not None and 400 <= error.status < 500 and error.message:
+        return error.message
+    return default
 
 
 def _join(*parts: str) -> str:
@@ -62,7 +69,7 @@ async def ask_next(turn: Turn, lead: str = "", numbered: bool = True) -> list[Ev
     try:
         body = await turn.api.next_question(turn.learner_id)
     except ApiError as e:
-        turn.say(texts.NO_SESSION if e.status == 409 else texts.LOST_TRACK, IDLE)
+        turn.say(spoken_error(e, texts.NO_SESSION if e.status == 409 else texts.LOST_TRACK), IDLE)
         return forget_question() + waiting(IDLE)
     return ask(turn, body, lead, numbered)
 
@@ -71,12 +78,28 @@ async def start_session(turn: Turn, mode: str) -> list[EventType]:
     try:
         body = await turn.api.start_session(turn.learner_id, mode)
     except ApiError as e:
-        # A 409 carries a spoken reason (e.g. flashcards are not available yet).
-        turn.say(e.message if e.status == 409 and e.message else texts.LOST_TRACK, IDLE)
-        return waiting(IDLE)
+        if e.status != 409 or not e.message:
+            turn.say(texts.LOST_TRACK, IDLE)
+            return waiting(IDLE)
+        # A 409 carries a spoken reason (e.g. flashcards are not available yet) and leaves the
+        # running session alone: if the learner was answering, go back to that question.
+        question = turn.open_question
+        if question is not None and turn.tracker.get_slot("viva_mode") == ANSWER:
+            text = texts.BACK_TO_QUESTION_AFTER.format(message=e.message, prompt=question.prompt)
+            turn.say(text, ANSWER, question)
+            return answering()
+        turn.say(e.message, turn.mode)
+        return waiting(turn.mode)
     events: list[EventType] = [SlotSet("session_mode", body.get("mode") or mode)]
     # The intro ends with "Here is the first.", so the first question is not numbered.
     return events + await ask_next(turn, lead=body.get("intro") or "", numbered=False)
+
+
+def offer_pending(turn: Turn) -> bool:
+    """The plan's offer ("...; shall we double up?") was the last thing Viva said."""
+    offer = turn.tracker.get_slot("offer")
+    last = last_bot_text(turn.tracker)
+    return bool(offer and last and offer in last)
 
 
 class ActionStartSession(QuestionOpener):
@@ -124,9 +147,11 @@ class ActionRetry(QuestionOpener):
             return waiting(turn.mode)
         try:
             body = await turn.api.retry(question.attempt_id)
-        except ApiError:
-            turn.say(texts.LOST_TRACK, IDLE)
-            return waiting(IDLE)
+        except ApiError as e:
+            # 409: the session ended or moved past this question (the error says which).
+            mode = COMMAND if e.status == 409 else IDLE
+            turn.say(spoken_error(e, texts.LOST_TRACK), mode)
+            return waiting(mode)
         fresh = OpenQuestion.from_api(body, question.position, question.total)
         if fresh is None:
             raise ValueError(f"retry reply without a question: {body!r}")
@@ -187,6 +212,14 @@ class ActionAffirm(QuestionOpener):
         return "action_affirm"
 
     async def act(self, turn: Turn) -> list[EventType]:
+        if offer_pending(turn):
+            try:
+                plan = await turn.api.double_up(turn.learner_id, True)
+            except ApiError:
+                turn.say(texts.PLAN_UNCHANGED)
+                return [SlotSet("offer", None), *waiting(turn.mode)]
+            turn.say(texts.DOUBLED_UP.format(summary=plan.get("summary") or ""))
+            return [SlotSet("offer", None), *waiting(turn.mode)]
         if turn.mode == IDLE:
             return await start_session(turn, "drill")
         return await ask_next(turn)
@@ -197,5 +230,8 @@ class ActionDeny(VivaAction):
         return "action_deny"
 
     async def act(self, turn: Turn) -> list[EventType]:
+        if offer_pending(turn):
+            turn.say(texts.SINGLE_DAYS)
+            return [SlotSet("offer", None)]
         turn.say(texts.DENY_COMMAND if turn.mode == COMMAND else texts.DENY_IDLE)
         return []

@@ -1,10 +1,10 @@
 """What Viva says when the API does not supply the sentence. Spoken text: short sentences, no
 lists or symbols (it goes to a speech synthesiser)."""
 
+READY_FOR_NEXT = "Say next when you're ready."
 LOST_TRACK = "Sorry, I lost track of that. Say 'start' to try again."
 STILL_ANSWERING = "Sorry, something went wrong there. You can still answer the question."
 
-READY_FOR_NEXT = "Say next when you're ready."
 NO_SESSION = "There's no drill running right now. Say 'start' to begin today's drill."
 NO_QUESTION = "There's no question open right now. Say 'start' to begin today's drill."
 NO_QUESTION_AFTER_FEEDBACK = (
@@ -18,11 +18,14 @@ ANSWER_NOT_CHECKED = (
 EMPTY_ANSWER = "I didn't catch an answer. Go ahead, or say 'repeat' to hear the question again."
 
 QUESTION_AGAIN = "Here's the question again. {prompt}"
+QUESTION_WAS = "The question was: {prompt} " + READY_FOR_NEXT
+LOST_THE_THREAD = "Sorry, I lost the thread for a moment. Here's the question again. {prompt}"
 GREET_DURING_ANSWER = "Hi! We're in the middle of a question. {prompt}"
 QUESTION_NUMBERED = "Question {position} of {total}. {prompt}"
 FRESH_ATTEMPT = "Okay, a fresh start. {prompt}"
 SKIPPED = "Okay, skipped."
 NOTHING_TO_RETRY = "There's no question to try again yet. Say 'start' to begin today's drill."
+BACK_TO_QUESTION_AFTER = "{message} Back to the question. {prompt}"
 NOTHING_TO_REVEAL = "There's no question to answer yet. Say 'start' to begin today's drill."
 MODEL_ANSWER = "Here's a model answer. {answer} " + READY_FOR_NEXT
 NO_PROBLEM = "No problem."
@@ -36,11 +39,15 @@ HINT_NEEDS_QUESTION = (
 STOPPED = "Okay, we'll stop here. Say 'start' when you want to study again."
 
 GREET_IDLE = "Hi, I'm Viva. {summary} Say 'start' when you're ready."
+GREET_OFFER = "Hi, I'm Viva. {summary}"
 GREET_IDLE_NO_PLAN = (
     "Hi, I'm Viva. Say 'start' to begin today's drill, or 'help' to hear what you can say."
 )
 GREET_COMMAND = "Hi again! We're in the middle of a drill. " + READY_FOR_NEXT
 
+DOUBLED_UP = "Okay, we'll double up. {summary} Say 'start' when you're ready."
+SINGLE_DAYS = "Okay, we'll keep to one day at a time. Say 'start' when you're ready."
+PLAN_UNCHANGED = "Sorry, I couldn't change the plan just now. Say 'start' for today's drill."
 PLAN_UNAVAILABLE = "Sorry, I couldn't get today's plan just now."
 PROGRESS_UNAVAILABLE = "Sorry, I couldn't get your progress just now."
 BACK_TO_QUESTION = "Whenever you're ready, answer the question, or say 'repeat' to hear it again."

@@ -222,6 +222,7 @@ function endRun(myRun, state, text) {
   el.audio.srcObject = null;
   releaseWakeLock();
   wasListening = false;
+  ui.setActivity('');
   ui.setRunning(false);
   ui.setConnected(false);
   ui.setRecording(false);

@@ -1,5 +1,5 @@
 // One voice session: connect, keep alive, detect drops, reconnect with backoff and resume.
-import { VivaError } from './api.js';
+import { VivaError, requestJSON } from './api.js';
 import { createPeer, iceError, negotiate, normalizeIceServers, waitForOpen } from './rtc.js';
 
 export const RECONNECT_DELAYS_MS = [1000, 2000, 4000, 8000, 8000]; // 5 tries, backoff capped at 8 s
@@ -117,6 +117,13 @@ export class Session {
   async connect(resume) {
     this.retire();
     const gen = this.gen;
+    if (!iceServersFromLastReply.length) {
+      // STUN/TURN must be known before gathering; the server publishes them on /api/health.
+      try {
+        const health = await requestJSON('/api/health', { timeoutMs: 5000 });
+        if (health && Array.isArray(health.ice_servers)) iceServersFromLastReply = normalizeIceServers(health.ice_servers);
+      } catch { /* negotiate() reports an unreachable server clearly */ }
+    }
     const { pc, dc } = createPeer({ iceServers: iceServersFromLastReply, micStream: this.micStream });
     this.pc = pc;
     this.dc = dc;
@@ -220,8 +227,8 @@ export class Session {
       }
     }
     this.retire();
-    const detail = lastError instanceof VivaError ? `${lastError.title} ${lastError.detail}` : String(lastError);
-    this.fail(new VivaError('lost', 'Lost the connection to Viva.', `${detail} Press Start to try again.`));
+    const last = lastError instanceof VivaError ? `${lastError.title} ${lastError.detail}` : String(lastError);
+    this.fail(new VivaError('lost', 'Lost the connection to Viva.', `Gave up after ${RECONNECT_DELAYS_MS.length} tries. Last problem: ${last}`));
   }
 
   fail(err) {

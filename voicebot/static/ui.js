@@ -128,7 +128,7 @@ export function renderState(state) {
   const position = state && Number.isFinite(state.position) ? state.position : null;
   const total = state && Number.isFinite(state.total) ? state.total : null;
   el.qPosition.textContent = q && position && total ? `Question ${position} of ${total}` : '';
-  el.qPrompt.textContent = q ? q.prompt || '' : state && state.mode ? 'No open question. Say "start", or choose a mode and press "Switch to this".' : 'No question yet. Press Start and Viva begins.';
+  el.qPrompt.textContent = q ? q.prompt || '' : state && state.mode ? 'No open question. Say "start", or choose what to practise and press "Start this now".' : 'No question yet. Press Start and Viva begins.';
   el.question.dataset.empty = String(!q);
   if (q && q.id) el.question.dataset.questionId = q.id;
   else delete el.question.dataset.questionId;
@@ -136,6 +136,7 @@ export function renderState(state) {
   let activity = '';
   if (state) {
     if (state.speaking) activity = 'Viva is speaking — talk to interrupt.';
+    else if (state.thinking) activity = 'Viva is thinking…';
     else if (state.mode === 'answer') activity = state.listening === false ? 'Your turn.' : 'Listening for your answer. Press "Done answering" when you finish.';
     else if (state.mode === 'command') activity = 'Listening — say "repeat", "hint", "skip", "next" or "stop".';
     else if (state.mode === 'idle') activity = 'Ready. Say "start" to begin.';

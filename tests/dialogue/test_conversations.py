@@ -1,0 +1,115 @@
+"""Whole conversations with the real trained Rasa model over HTTP, its action server, and the
+app's internal API and store — the path the voice bot uses, minus the audio."""
+
+import pytest
+
+from drills.content_loader import load_pack
+from tests.dialogue.helpers import Learner, attempts
+
+pytestmark = [pytest.mark.slow, pytest.mark.rasa]
+
+TRAP = "Skip lists skip over many nodes, so search takes logarithmic time"
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack()
+
+
+def test_full_theory_drill(viva_server, pack) -> None:
+    learner = Learner(viva_server)
+    learner.say("hello")
+    learner.say("start today's drill")
+    first = learner.state
+    assert first.mode == "answer" and first.attempt_id and first.question is not None
+    assert first.question.kind == "theory" and first.terms and (first.position, first.total) == (1, 3)
+    question = pack.item(first.question.id)
+
+    feedback = learner.text(learner.say(question.model_answer))
+    assert learner.state.mode == "command"
+    assert "covered" in feedback and "next" in feedback
+
+    learner.say("next question")
+    second = learner.state
+    assert second.mode == "answer" and second.question.kind == "design"
+    assert second.attempt_id != first.attempt_id and second.position == 2
+
+    rows = {r["id"]: r for r in attempts(viva_server, learner.id)}
+    answered = rows[first.attempt_id]
+    assert answered["status"] == "answered" and answered["answer_text"] == question.model_answer
+    assert answered["score"] == pytest.approx(1.0)
+    assert rows[second.attempt_id]["status"] == "asked"  # exists from the moment it was asked
+
+
+def test_eli5_drill_asks_for_a_simpler_version(viva_server, pack) -> None:
+    learner = Learner(viva_server)
+    learner.say("explain like i'm five mode")
+    assert learner.state.mode == "answer" and learner.state.question.kind == "eli5"
+    question = pack.item(learner.state.question.id)
+    jargon = ", ".join(question.avoid_jargon[:3])
+    reply = learner.text(learner.say(f"It is all about the {jargon}, basically."))
+    assert learner.state.mode == "answer" and learner.state.question.id == question.id
+    assert "without" in reply or "simpler" in reply
+    learner.say(question.reference)
+    assert learner.state.mode == "command"
+    row = next(r for r in attempts(viva_server, learner.id) if r["question_id"] == question.id)
+    assert row["status"] == "answered" and row["answer_text"] == question.reference
+
+
+def test_control_intents_during_an_answer(viva_server, pack) -> None:
+    learner = Learner(viva_server)
+    learner.say("start today's drill")
+    attempt, question = learner.state.attempt_id, pack.item(learner.state.question.id)
+
+    assert question.prompt.lower()[:40] in learner.text(learner.say("repeat the question please"))
+    assert learner.state.attempt_id == attempt and learner.state.mode == "answer"
+
+    assert question.hints[0].lower()[:30] in learner.text(learner.say("give me a hint"))
+    assert learner.state.attempt_id == attempt
+
+    learner.say("let me try again")
+    assert learner.state.mode == "answer" and learner.state.question.id == question.id
+
+    revealed = learner.text(learner.say("just tell me the answer"))
+    assert question.model_answer.lower()[:40] in revealed
+
+    learner.say("next")
+    skipped_question = learner.state.question.id
+    learner.say("skip this one")
+    assert learner.state.question is not None and learner.state.question.id != skipped_question
+
+    learner.say("stop")
+    assert learner.state.mode == "idle"
+    statuses = {r["question_id"]: r["status"] for r in attempts(viva_server, learner.id)}
+    assert statuses[question.id] == "revealed" and statuses[skipped_question] == "skipped"
+
+
+def test_trap_answer_is_stored_verbatim(viva_server) -> None:
+    learner = Learner(viva_server)
+    learner.say("start today's drill")
+    attempt = learner.state.attempt_id
+    learner.say(TRAP)
+    assert learner.state.mode == "command"  # feedback, not a skipped question
+    row = next(r for r in attempts(viva_server, learner.id) if r["id"] == attempt)
+    assert row["status"] == "answered" and row["answer_text"] == TRAP
+
+
+def test_every_bot_turn_carries_state(viva_server) -> None:
+    learner = Learner(viva_server)
+    for text in ("hi", "what's today's topic", "start the drill", "give me a hint", "slower please", "how am i doing", "stop"):
+        turns = learner.say(text)
+        assert any(t.state is not None for t in turns), f"no payload after {text!r}"
+    assert any(t.state and t.state.rate and t.state.rate < 1 for t in learner.history)
+
+
+@pytest.mark.parametrize("text", ["", " ", "x" * 10_000, "¿Dónde está la biblioteca? 图书馆在哪里", "🙂🙂🙂"])
+def test_odd_messages_get_a_reply(viva_server, text: str) -> None:
+    learner = Learner(viva_server)
+    learner.say("start today's drill")
+    if text.strip():
+        turns = learner.say(text)
+        assert turns and all(t.text for t in turns if t.state is None)
+    else:
+        from tests.support import rasa_say
+
+        assert rasa_say(viva_server, learner.id, text), "an empty message must still get a reply"
