@@ -62,7 +62,7 @@ async def _turn(learner: RtcLearner, audio: np.ndarray, kind: str, results: dict
 
 
 async def _drill_cycles(server: VivaServer, voices: Voices, cycles: int, name: str, results: dict[str, list[float]]) -> None:
-    learner_id = http_json(f"{server.url}/api/learners", {"name": name})["learner_id"]
+    learner_id = http_json(f"{server.url}/api/learners", {"name": name})["id"]
     learner = RtcLearner(server.url, learner_id)
     await learner.connect()
     start = time.monotonic()
@@ -79,7 +79,7 @@ async def _drill_cycles(server: VivaServer, voices: Voices, cycles: int, name: s
 
 
 async def _barge_in(server: VivaServer, voices: Voices, trials: int) -> tuple[list[float], int, int]:
-    learner_id = http_json(f"{server.url}/api/learners", {"name": "barge bench"})["learner_id"]
+    learner_id = http_json(f"{server.url}/api/learners", {"name": "barge bench"})["id"]
     learner = RtcLearner(server.url, learner_id)
     await learner.connect()
     t0 = time.monotonic()

@@ -20,6 +20,7 @@ from dialogue.payload import BotTurn, TurnState, latest_state
 log = logging.getLogger(__name__)
 
 NOT_HEARD = "Sorry, I didn't catch that. Say repeat, skip, or hint at any time."
+NO_REPLY = "Sorry, something went wrong on my side. Please say that again."
 UNAVAILABLE = "Sorry, my dialogue service is not answering right now. Anything you said is saved; try again in a moment."
 
 
@@ -63,8 +64,9 @@ class Conversation:
         except DialogueUnavailable as exc:
             log.warning("dialogue unavailable: %s", exc)
             return [BotTurn(UNAVAILABLE, None)]
-        if not turns:
-            turns = [BotTurn(NOT_HEARD, None)]
+        if not turns:  # e.g. Rasa up but its action server down
+            log.warning("the dialogue returned no reply")
+            turns = [BotTurn(NO_REPLY, None)]
         self.state = latest_state(turns, self.state)
         return turns
 

@@ -12,6 +12,7 @@ import hashlib
 import os
 import signal
 import socket
+import tempfile
 import sys
 import time
 from collections.abc import Callable
@@ -70,9 +71,12 @@ def fingerprint(options: RasaOptions) -> str:
     return digest.hexdigest()[:16]
 
 
-def rasa_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+def rasa_env(extra: dict[str, str] | None = None, cache: Path | None = None) -> dict[str, str]:
+    """The environment of every Rasa process: no telemetry, quiet TensorFlow, and Rasa's
+    training cache outside the repository."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIVA_")}
     env.update({"RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "3"})
+    env["RASA_CACHE_DIRECTORY"] = str(cache or Path(tempfile.gettempdir()) / "viva-rasa-cache")
     env.update(extra or {})
     return env
 
@@ -102,7 +106,7 @@ async def ensure_model(options: RasaOptions, paths: RasaPaths, progress: Callabl
             "--config", str(config_file(options)),
             "--domain", "domain.yml", "--data", "data",
             "--out", str(paths.models), "--fixed-model-name", model.name.removesuffix(".tar.gz"),
-            cwd=PROJECT, env=rasa_env(), stdout=sink, stderr=asyncio.subprocess.STDOUT,
+            cwd=PROJECT, env=rasa_env(cache=paths.models.parent / "cache"), stdout=sink, stderr=asyncio.subprocess.STDOUT,
         )
         while True:
             try:
@@ -194,7 +198,7 @@ class RasaRuntime:
         log = (self.paths.logs / f"{name}.log").open("ab")
         try:
             self._processes[name] = await asyncio.create_subprocess_exec(
-                str(self.paths.rasa), *args, cwd=PROJECT, env=rasa_env(env),
+                str(self.paths.rasa), *args, cwd=PROJECT, env=rasa_env(env, cache=self.paths.models.parent / "cache"),
                 stdout=log, stderr=asyncio.subprocess.STDOUT, start_new_session=True,
             )
         finally:

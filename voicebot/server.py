@@ -122,9 +122,18 @@ async def _health(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "sessions": len(request.app["sessions"].live), "ice_servers": _ice_servers(deps)})
 
 
+def _learner_json(service: Any, view: Any) -> dict[str, Any]:
+    """A profile as the page shows it: id, name, and the plan day the learner is on."""
+    return {"id": view.learner_id, "name": view.name, "day": service.plan_status(view.learner_id).day}
+
+
+def _list_learners(service: Any) -> list[dict[str, Any]]:
+    return [_learner_json(service, view) for view in service.list_learners()]
+
+
 async def _learners(request: web.Request) -> web.Response:
-    learners = await asyncio.to_thread(request.app["service"].list_learners)
-    return web.json_response({"learners": [v.to_json() for v in learners]})
+    learners = await asyncio.to_thread(_list_learners, request.app["service"])
+    return web.json_response({"learners": learners})
 
 
 async def _create_learner(request: web.Request) -> web.Response:
@@ -139,11 +148,13 @@ async def _create_learner(request: web.Request) -> web.Response:
         interview_date = date.fromisoformat(interview) if interview else None
     except (TypeError, ValueError):
         return _error(400, "interview_date must be YYYY-MM-DD")
+    service = request.app["service"]
     try:
-        view, created = await asyncio.to_thread(request.app["service"].create_learner, name[:80], None, interview_date)
+        view, created = await asyncio.to_thread(service.create_learner, name[:80], None, interview_date)
+        body = await asyncio.to_thread(_learner_json, service, view)
     except StudyError as exc:
         return _error(400, str(exc))
-    return web.json_response(view.to_json(), status=201 if created else 200)
+    return web.json_response(body, status=201 if created else 200)
 
 
 def _is_loopback(request: web.Request) -> bool:

@@ -3,9 +3,9 @@
 What it trains: a tiny character-input Glow-TTS (no phonemes, so no espeak/gruut; hidden sizes
 32, 2 flow blocks, 2 encoder layers: 126 k parameters) for 1 epoch (7 steps of batch 4, 4 clips
 held out for eval), on CPU, on the 32 LJ Speech clips of shared/speech/ljspeech_coqui, read in
-place. It has no vocoder, so Coqui uses Griffin-Lim and
-the audio is noise: only the interface is checked, never intelligibility.
-Measured on 2 cores: training ~27 s (~55 s on a fresh venv, while numba compiles librosa),
+place. It has no vocoder, so Coqui uses Griffin-Lim and the audio is noise: only the interface
+is checked, never intelligibility.
+Measured on 2 cores: training ~27 s (55-70 s on a fresh venv, while numba compiles librosa),
 the whole test ~30 s; scripts/test-coqui.sh from nothing ~3 min (installing .venv-coqui).
 Needs .venv-coqui (torch + coqui-tts, built by scripts/test-coqui.sh); the default suite
 deselects the `coqui` marker.

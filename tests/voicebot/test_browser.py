@@ -1,0 +1,137 @@
+"""The voice bot through a real browser over real WebRTC: Chromium + a WAV microphone + `viva serve`.
+
+Timings in the scripted microphone are generous: Viva's intro and first question take ~12 s.
+"""
+
+import json
+import time
+import uuid
+import wave
+from pathlib import Path
+
+import pytest
+
+from tests.dialogue.helpers import attempts
+from tests.voicebot.browser import VivaPage, browser_with_mic, mic_wav
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.rasa]
+
+QUESTION_GAP_S = 22.0
+ANSWER = "An eigenvector is only scaled by the matrix, A v equals lambda v, so the line through it stays invariant. That's my answer."
+LONG_ANSWER = (
+    "The singular value decomposition writes the matrix as U times sigma times V transpose. "
+    "The columns of V are eigenvectors of A transpose A and the singular values are the square roots of its eigenvalues. "
+    "U comes from A times V divided by the singular values, and both U and V are orthogonal."
+)
+
+
+def name() -> str:
+    return f"Browser {uuid.uuid4().hex[:6]}"
+
+
+def wav_seconds(path: str) -> float:
+    with wave.open(path) as wav:
+        return wav.getnframes() / wav.getframerate()
+
+
+def test_full_drill_turn_by_voice(viva_server, say, tmp_path: Path) -> None:
+    wav = mic_wav(tmp_path / "mic.wav", say, [QUESTION_GAP_S, ANSWER, 12.0])
+    with browser_with_mic(wav) as browser:
+        page = VivaPage(browser, viva_server.url)
+        learner = name()
+        page.create_learner(learner)
+        page.start("drill")
+        page.wait_message("m => m.type === 'state' && m.mode === 'answer' && m.question")
+        assert page.wait_inbound_audio(30) > 0.01  # the question is heard
+        page.wait_message("m => m.type === 'partial'", 60)
+        page.wait_message("m => m.type === 'final'", 60)
+        messages = page.messages()
+        kinds = [m["type"] for m in messages]
+        assert kinds.index("partial") < kinds.index("final")
+        final = next(m for m in messages if m["type"] == "final")
+        assert "eigenvector" in final["text"].lower()
+        page.wait_message("m => m.type === 'bot' && /covered|missed/i.test(m.text)", 30)
+        assert page.wait_inbound_audio(20) > 0.01  # the feedback is heard
+        assert not page.errors
+        learner_id = page.page.evaluate("() => document.querySelector('#learner').value")
+    row = next(r for r in attempts(viva_server, learner_id) if r["status"] == "answered")
+    assert "eigenvector" in row["answer_text"].lower() and "my answer" not in row["answer_text"].lower()
+    assert row["audio_path"] and Path(row["audio_path"]).is_file()
+    assert wav_seconds(row["audio_path"]) >= 4
+    words = json.loads(row["words"])
+    assert words and words[-1]["end"] <= wav_seconds(row["audio_path"]) + 0.1
+
+
+def test_barge_in_stops_viva_and_obeys(viva_server, say, tmp_path: Path) -> None:
+    wav = mic_wav(tmp_path / "mic.wav", say, [5.0, "repeat the question", 20.0])
+    with browser_with_mic(wav) as browser:
+        page = VivaPage(browser, viva_server.url)
+        page.create_learner(name())
+        page.start("drill")
+        page.wait_message("m => m.type === 'barge_in'", 40)
+        page.wait_message("m => m.type === 'bot' && /question again/i.test(m.text)", 30)
+        messages = page.messages()
+        barge = next(i for i, m in enumerate(messages) if m["type"] == "barge_in")
+        assert any(m["type"] == "bot" for m in messages[:barge])  # Viva was talking
+        assert any(m["type"] == "final" and "repeat" in m["text"].lower() for m in messages[barge:])
+
+
+def test_disconnect_mid_answer_keeps_audio_and_partial_then_resumes(viva_server, say, tmp_path: Path) -> None:
+    wav = mic_wav(tmp_path / "mic.wav", say, [QUESTION_GAP_S, LONG_ANSWER, 10.0])
+    with browser_with_mic(wav) as browser:
+        page = VivaPage(browser, viva_server.url)
+        page.create_learner(name())
+        page.start("drill")
+        page.wait_message("m => m.type === 'state' && m.mode === 'answer' && m.question")
+        question = page.state()["question"]
+        page.page.wait_for_function(
+            "() => window.vivaDebug.messages.filter(m => m.type === 'partial').some(m => m.text.split(' ').length >= 8)",
+            timeout=90_000, polling=100,
+        )
+        learner_id = page.page.evaluate("() => document.querySelector('#learner').value")
+        page.close()  # the network drops mid-answer
+        time.sleep(3)
+        row = next(r for r in attempts(viva_server, learner_id) if r["question_id"] == question["id"])
+        assert row["audio_path"] and wav_seconds(row["audio_path"]) >= 3
+        assert len((row["partial_transcript"] or "").split()) >= 5
+
+        again = VivaPage(browser, viva_server.url)  # reconnect: the same question resumes
+        again.page.select_option("#learner", learner_id)
+        again.start("drill")
+        again.wait_message("m => m.type === 'state' && m.question", 30)
+        assert again.state()["question"]["id"] == question["id"]
+        again.wait_message("m => m.type === 'bot' && /question again/i.test(m.text)", 30)
+
+
+def test_typed_answer(viva_server, say, tmp_path: Path) -> None:
+    wav = mic_wav(tmp_path / "mic.wav", say, [60.0])
+    with browser_with_mic(wav) as browser:
+        page = VivaPage(browser, viva_server.url)
+        page.create_learner(name())
+        page.start("drill")
+        page.wait_message("m => m.type === 'state' && m.mode === 'answer' && m.question")
+        page.page.wait_for_function("() => !document.querySelector('#answer-text').disabled", timeout=20_000)
+        page.page.fill("#answer-text", "Eigenvectors are only scaled, A v equals lambda v, so their span is invariant.")
+        page.page.click("#answer-send")
+        page.wait_message("m => m.type === 'bot' && /covered|missed/i.test(m.text)", 30)
+        learner_id = page.page.evaluate("() => document.querySelector('#learner').value")
+    row = next(r for r in attempts(viva_server, learner_id) if r["status"] == "answered")
+    assert row["typed"] and row["answer_text"].startswith("Eigenvectors are only scaled")
+
+
+def test_two_browsers_do_independent_drills(viva_server, say, tmp_path: Path) -> None:
+    first = mic_wav(tmp_path / "a.wav", say, [QUESTION_GAP_S, ANSWER, 12.0])
+    second = mic_wav(tmp_path / "b.wav", say, [QUESTION_GAP_S + 2, "I do not know, skip this one.", 12.0])
+    with browser_with_mic(first) as one, browser_with_mic(second) as two:
+        pages = [VivaPage(one, viva_server.url), VivaPage(two, viva_server.url)]
+        for page in pages:
+            page.create_learner(name())
+            page.start("drill")
+        pages[0].wait_message("m => m.type === 'bot' && /covered|missed/i.test(m.text)", 90)
+        pages[1].wait_message("m => m.type === 'final'", 90)
+        ids = [p.page.evaluate("() => document.querySelector('#learner').value") for p in pages]
+        finals = [[m["text"].lower() for m in p.messages() if m["type"] == "final"] for p in pages]
+    assert ids[0] != ids[1]
+    assert any("eigenvector" in f for f in finals[0]) and not any("eigenvector" in f for f in finals[1])
+    assert any(r["status"] == "answered" for r in attempts(viva_server, ids[0]))
+    assert all(r["status"] != "answered" for r in attempts(viva_server, ids[1]))
