@@ -32,6 +32,7 @@ _PAD_MARGIN_S = 2.5
 _PREPEND_PUNCTUATION = "\"'“¿([{-"
 _APPEND_PUNCTUATION = "\"'.。,，!！?？:：”)]}、"
 _WORDLIKE = re.compile(r"\w")
+_MAX_INITIAL_TIMESTAMP_INDEX = 50  # the first segment starts within 1 s (faster-whisper's default)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,33 @@ class DecodeRequest:
     """Terms to bias towards (the current question's jargon, command words)."""
     previous_text: str | None = None
     """Text already committed in this utterance, for continuity across windows."""
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    tokens: list[int]
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+    encoded: object
+
+    def collapsed(self, tokenizer) -> _Decoded:
+        """The text with immediate repeats of a phrase kept once (a loop that survived)."""
+        text = _collapse_repeats(self.text)
+        tokens = tokenizer.encode(" " + text) if text else []
+        return _Decoded(tokens, text, self.avg_logprob, self.no_speech_prob, self.encoded)
+
+
+_REPEAT = re.compile(r"\b((?:\w+\W+){2,}?\w+)(?:\W+\1\b)+", re.IGNORECASE)
+"""A phrase of three or more words said again immediately: "repeat the question repeat the question"."""
+
+
+def _looped(text: str) -> bool:
+    return bool(_REPEAT.search(text))
+
+
+def _collapse_repeats(text: str) -> str:
+    return _REPEAT.sub(r"\1", text)
 
 
 class Transcriber(Protocol):
@@ -102,15 +130,38 @@ class WhisperTranscriber:
         if self._gate is not None and not self._gate.has_speech(audio):
             return Transcript(text="", no_speech_prob=1.0, duration=duration)
         window = window_seconds(duration, self.options.encoder_window)
+        decoded = self._decode(audio, request, window)
+        if _looped(decoded.text) and window < MAX_WINDOW_S:
+            # A short window occasionally makes tiny.en loop on a short command; Whisper's own
+            # 30 s window does not (docs/benchmarks.md), so that is the fallback.
+            decoded = self._decode(audio, request, MAX_WINDOW_S)
+        if _looped(decoded.text):
+            decoded = decoded.collapsed(self._tokenizer)
+        opts = self.options
+        silent = decoded.no_speech_prob > opts.no_speech_threshold and decoded.avg_logprob < opts.log_prob_threshold
+        looping = _compression_ratio(decoded.text) > opts.compression_ratio_threshold
+        if not _WORDLIKE.search(decoded.text) or silent or looping:
+            return Transcript(text="", no_speech_prob=decoded.no_speech_prob, duration=duration)
+        words: tuple[Word, ...] = ()
+        if request.word_timestamps:
+            words = self._align(decoded.tokens, decoded.encoded, int(duration * SAMPLE_RATE / 160), duration)
+        return Transcript(
+            text=decoded.text,
+            words=words,
+            confidence=float(math.exp(decoded.avg_logprob)),
+            no_speech_prob=decoded.no_speech_prob,
+            duration=duration,
+        )
+
+    def _decode(self, audio: np.ndarray, request: DecodeRequest, window: int) -> _Decoded:
         frames = window * SAMPLE_RATE // 160
         padded = np.zeros(window * SAMPLE_RATE, dtype=np.float32)
         padded[: audio.shape[0]] = audio
         features = self._model.feature_extractor(padded, padding=0)[:, :frames]
         encoded = self._model.encode(np.ascontiguousarray(features))
-
         prompt = self._prompt(request)
-        # Whisper rarely needs more than ~6 tokens per second; a tight cap stops repetition loops.
-        max_new = min(224, int(duration * 8) + 16)
+        # Whisper rarely needs more than ~6 tokens per second; a tight cap bounds any loop.
+        max_new = min(224, int(audio.shape[0] / SAMPLE_RATE * 8) + 16)
         result = self._model.model.generate(
             encoded,
             [prompt],
@@ -120,34 +171,22 @@ class WhisperTranscriber:
             return_no_speech_prob=True,
             suppress_blank=True,
             suppress_tokens=self._suppress,
+            max_initial_timestamp_index=_MAX_INITIAL_TIMESTAMP_INDEX,
         )[0]
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
-        text = self._tokenizer.decode(tokens).strip()
         # CTranslate2 returns the length-normalised score; this is faster-whisper's avg_logprob.
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1) if tokens else -10.0
-        opts = self.options
-        silent = result.no_speech_prob > opts.no_speech_threshold and avg_logprob < opts.log_prob_threshold
-        looping = _compression_ratio(text) > opts.compression_ratio_threshold
-        if not _WORDLIKE.search(text) or silent or looping:
-            return Transcript(text="", no_speech_prob=result.no_speech_prob, duration=duration)
-        words: tuple[Word, ...] = ()
-        if request.word_timestamps:
-            words = self._align(tokens, encoded, int(duration * SAMPLE_RATE / 160), duration)
-        return Transcript(
-            text=text,
-            words=words,
-            confidence=float(math.exp(avg_logprob)),
-            no_speech_prob=float(result.no_speech_prob),
-            duration=duration,
-        )
+        return _Decoded(tokens, self._tokenizer.decode(tokens).strip(), avg_logprob, float(result.no_speech_prob), encoded)
 
     def _prompt(self, request: DecodeRequest) -> list[int]:
         previous: list[int] = []
         if request.previous_text:
             previous = self._tokenizer.encode(" " + request.previous_text.strip())
         hotwords = request.hotwords if self.options.hotwords else None
+        # Timestamp mode: in a shortened window, no-timestamp decoding of a 1 s command loops
+        # ("Repeat the question. Repeat the question. …"); timestamps let the model end cleanly.
         return self._model.get_prompt(
-            self._tokenizer, previous, without_timestamps=True, hotwords=hotwords or None
+            self._tokenizer, previous, without_timestamps=False, hotwords=hotwords or None
         )
 
     def _align(self, tokens: list[int], encoded, num_frames: int, duration: float) -> tuple[Word, ...]:

@@ -10,7 +10,8 @@ class BargeInPolicy:
     """Stop playback when the learner speaks over Viva — but not for noise or echo.
 
     webrtcvad's onset is fast but also fires on residual echo and noise, so the onset audio
-    (pre-roll included, ~0.6 s) is confirmed by Silero's speech probability first.
+    (the last ~0.8 s) is confirmed by Silero's speech probability first; `ignored` counts the
+    checks that said "not speech" (the session re-checks while the utterance goes on).
     """
 
     threshold: float = 0.5

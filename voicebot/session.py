@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 COMMAND_HOTWORDS = "repeat skip hint next stop slower faster answer"
 REPROMPT = "Take your time. Say hint if you're stuck, or repeat to hear the question again."
 _CONTROL_INTENTS = {"repeat": "/repeat", "skip": "/skip", "stop": "/stop", "slower": "/slower", "faster": "/faster"}
+_BARGE_IN_CHECKS = 4
+_BARGE_IN_RECHECK_S = 0.12
 _START_INTENTS = {"drill": "/start_drill", "eli5": "/start_eli5", "baseline": "/start_baseline"}
 
 
@@ -136,11 +138,22 @@ class VoiceSession:
             self.answers.utterance_discarded()
 
     async def _maybe_barge_in(self) -> None:
-        probability = await self.deps.speech_probability(self.answers.recent_audio(0.6))
-        if self.barge_in.should_stop(self.mouth.busy, probability):
-            self.mouth.interrupt()
-            self.send({"type": "barge_in"})
-            self.log.info("barge-in (speech probability %.2f)", probability)
+        """Confirm the onset is speech (Silero) while it goes on; then stop Viva talking.
+
+        The first 100-200 ms of a word can score low, so the check repeats a few times as more
+        of the utterance arrives; noise and echo never pass it.
+        """
+        for attempt in range(_BARGE_IN_CHECKS):
+            if attempt:
+                await asyncio.sleep(_BARGE_IN_RECHECK_S)
+            if not self.mouth.busy or not self.recognizer.in_utterance:
+                return
+            probability = await self.deps.speech_probability(self.answers.recent_audio(0.8))
+            if self.barge_in.should_stop(self.mouth.busy, probability):
+                self.mouth.interrupt()
+                self.send({"type": "barge_in"})
+                self.log.info("barge-in (speech probability %.2f, check %d)", probability, attempt + 1)
+                return
 
     # -- learner inputs, in order ----------------------------------------------------------
 

@@ -38,4 +38,4 @@ def test_eli5_and_baseline_by_typing(viva_server) -> None:
     assert "· eli5" in out
     out = chat(viva_server, ["The rank is the number of linearly independent columns.", "/quit"], "--learner", "Base Line", "--mode", "baseline")
     assert "· baseline 1/30" in out
-    assert out.count("Viva:") >= 3
+    assert "noted" in out.lower() and "[command]" in out

@@ -73,7 +73,7 @@ class VivaPage:
         self.page.goto(url)
 
     def create_learner(self, name: str) -> None:
-        self.page.click("#new-learner summary")
+        self.page.evaluate("() => { document.querySelector('#new-learner').open = true; }")
         self.page.fill("#new-learner-name", name)
         self.page.click("#create-learner")
         self.page.wait_for_function("() => document.querySelector('#learner').value !== ''", timeout=10_000)
@@ -87,9 +87,15 @@ class VivaPage:
 
     def wait_message(self, js_predicate: str, timeout_s: float = 60) -> None:
         """`js_predicate` is an arrow function over a message, e.g. "m => m.type === 'final'"."""
-        self.page.wait_for_function(
-            f"() => window.vivaDebug.messages.some({js_predicate})", timeout=timeout_s * 1000, polling=100
-        )
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_function(
+                f"() => window.vivaDebug.messages.some({js_predicate})", timeout=timeout_s * 1000, polling=100
+            )
+        except PlaywrightTimeout as exc:
+            seen = [{k: m.get(k) for k in ("type", "text", "mode")} for m in self.messages()[-15:] if m.get("type") != "pong"]
+            raise AssertionError(f"no message matching {js_predicate} in {timeout_s} s; last: {seen}") from exc
 
     def first(self, kind: str) -> dict[str, Any] | None:
         return next((m for m in self.messages() if m.get("type") == kind), None)
