@@ -50,17 +50,28 @@ def mic_wav(path: Path, say: Callable[[str], np.ndarray], script: Sequence[str |
 
 
 @contextmanager
-def browser_with_mic(wav: Path):
+def browsers_with_mics(*wavs: Path):
+    """One Chromium per microphone file (the fake mic is a launch flag), one Playwright."""
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         pytest.fail("Chromium is missing: `make setup` installs Debian's chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=chromium_args(wav))
+        browsers = [
+            playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=chromium_args(wav))
+            for wav in wavs
+        ]
         try:
-            yield browser
+            yield browsers
         finally:
-            browser.close()
+            for browser in browsers:
+                browser.close()
+
+
+@contextmanager
+def browser_with_mic(wav: Path):
+    with browsers_with_mics(wav) as (browser,):
+        yield browser
 
 
 class VivaPage:
