@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -43,7 +42,7 @@ class RasaRestClient:
                     detail = (await response.text())[:200]
                     raise DialogueUnavailable(f"Rasa answered HTTP {response.status} at {url}: {detail}")
                 messages = await response.json(content_type=None)
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise DialogueUnavailable(f"Rasa did not answer within {self._timeout.total:.0f} s ({url})") from exc
         except aiohttp.ClientError as exc:
             raise DialogueUnavailable(f"Rasa is not reachable at {self.base_url} ({exc}); `viva serve` starts it") from exc
@@ -56,7 +55,7 @@ class RasaRestClient:
             async with self._http().get(f"{self.base_url}/status") as response:
                 response.raise_for_status()
                 return dict(await response.json(content_type=None))
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             raise DialogueUnavailable(f"Rasa status unavailable at {self.base_url}: {exc}") from exc
 
     async def close(self) -> None:

@@ -12,8 +12,8 @@ import hashlib
 import os
 import signal
 import socket
-import tempfile
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,7 +112,7 @@ async def ensure_model(options: RasaOptions, paths: RasaPaths, progress: Callabl
             try:
                 await asyncio.wait_for(process.wait(), timeout=5)
                 break
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 progress(f"  … training ({time.monotonic() - started:.0f} s)")
     if process.returncode != 0 or not model.is_file():
         raise RasaSetupError(f"rasa train failed (exit {process.returncode}); last lines:\n{_tail(log)}")
@@ -229,7 +229,7 @@ class RasaRuntime:
         for process in self._processes.values():
             try:
                 await asyncio.wait_for(process.wait(), timeout=10)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 _signal_group(process, signal.SIGKILL)
                 await process.wait()
         self._processes.clear()
@@ -244,7 +244,7 @@ async def _answers(http: aiohttp.ClientSession, url: str, name: str) -> bool:
                 body = await response.json(content_type=None)
                 return bool(body.get("model_file"))
             return True
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+    except (TimeoutError, aiohttp.ClientError, ValueError):
         return False
 
 

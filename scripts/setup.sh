@@ -8,6 +8,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 VENV="$ROOT/.venv"
 RASA_VENV="$ROOT/.venv-rasa"
 APT_PACKAGES=(chromium espeak-ng sox libsox-fmt-all ca-certificates)
@@ -16,11 +18,7 @@ RASA_PINS=("rasa==3.6.21" "rasa-sdk==3.6.2")
 STEP=0
 STEPS=4
 
-step() { STEP=$((STEP + 1)); printf '\n\033[1m[%d/%d] %s\033[0m\n' "$STEP" "$STEPS" "$*"; }
-info() { printf '      %s\n' "$*"; }
-die() { printf '\n\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
-stamp_ok() { [[ -f "$1" && "$(cat "$1")" == "$2" ]]; }
 
 # -- 1. system packages -----------------------------------------------------------------------
 step "System packages (${APT_PACKAGES[*]})"
@@ -52,21 +50,6 @@ fi
 
 # -- 2. the app venv (Python 3.11) -------------------------------------------------------------
 step "App environment (.venv, Python 3.11)"
-find_python() {  # $1 = major.minor
-  local v="$1" candidate
-  for candidate in "python$v" python3; do
-    if command -v "$candidate" >/dev/null && "$candidate" -c "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$v'.split('.'))))" 2>/dev/null; then
-      command -v "$candidate"; return 0
-    fi
-  done
-  if command -v pyenv >/dev/null; then
-    local root; root="$(pyenv root)"
-    for candidate in "$root"/versions/"$v".*/bin/python; do
-      [[ -x "$candidate" ]] && { echo "$candidate"; return 0; }
-    done
-  fi
-  return 1
-}
 PY311="$(find_python 3.11)" || die "Python 3.11 not found. Install it (apt-get install python3.11 python3.11-venv, or pyenv install 3.11) and re-run."
 if [[ ! -x "$VENV/bin/python" ]]; then
   info "creating venv with $PY311"

@@ -9,6 +9,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 VENV="$ROOT/.venv-coqui"
 TORCH_VERSION="2.13.0"
 # coqui-tts 0.28 refuses to import without torchaudio and (from torch 2.9 on) torchcodec, and
@@ -21,30 +23,12 @@ PINS=("coqui-tts==0.28.0" "torchaudio==2.11.0" "torchcodec==0.17.0" "six"
 STEP=0
 STEPS=3
 
-step() { STEP=$((STEP + 1)); printf '\n\033[1m[%d/%d] %s\033[0m\n' "$STEP" "$STEPS" "$*"; }
-info() { printf '      %s\n' "$*"; }
-die() { printf '\n\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 PIP_LOG="$VENV/.pip-install.log"
 quiet_pip() {  # pip's chatter goes to a log, shown when pip fails
   "$VENV/bin/pip" install -q --progress-bar off "$@" >>"$PIP_LOG" 2>&1 \
     || { tail -n 30 "$PIP_LOG" >&2; die "pip install $* failed (log: $PIP_LOG)"; }
 }
 
-find_python() {  # $1 = major.minor (as scripts/setup.sh)
-  local v="$1" candidate
-  for candidate in "python$v" python3; do
-    if command -v "$candidate" >/dev/null && "$candidate" -c "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$v'.split('.'))))" 2>/dev/null; then
-      command -v "$candidate"; return 0
-    fi
-  done
-  if command -v pyenv >/dev/null; then
-    local root; root="$(pyenv root)"
-    for candidate in "$root"/versions/"$v".*/bin/python; do
-      [[ -x "$candidate" ]] && { echo "$candidate"; return 0; }
-    done
-  fi
-  return 1
-}
 
 # -- 1. the venv -------------------------------------------------------------------------------
 step "Coqui environment (.venv-coqui, Python 3.11)"

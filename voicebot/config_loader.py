@@ -7,8 +7,8 @@ should not quietly run with defaults.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import difflib
+import enum
 import types
 import typing
 from collections.abc import Mapping

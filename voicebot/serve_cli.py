@@ -20,9 +20,14 @@ from voicebot.settings import Settings
 log = logging.getLogger("viva.serve")
 
 FIXED_PROMPTS = (
-    "Good.", "Nice.", "Okay.", "Here is today's first question.", "Here is the next question.",
-    "Okay, skipping that one.", "Sorry, I didn't catch that.", "Say next when you're ready.",
-    "Take your time. Say hint if you're stuck, or repeat to hear the question again.",
+    # Openers the dialogue repeats: rendered once at start-up, so the first audio of most
+    # replies comes from the cache (the feedback's "Good:" is its first chunk, see tts.speaker).
+    "Good:", "Excellent:", "Nice.", "Okay.", "No problem.", "Thanks, noted.", "Okay, skipped.",
+    "Here's the question again.", "Here's a model answer.", "Here is the first.",
+    "Say next when you're ready.", "Say 'answer' for a model answer, or 'next' to continue.",
+    "Say 'next' for the next question.", "Okay, I'll speak more slowly.", "Okay, I'll speak faster.",
+    "Sure, take your time.", "Answer whenever you're ready.", "Okay, paused.", "Hi, I'm Viva.",
+    "Sorry, I didn't catch that.", "Take your time. Say hint if you're stuck, or repeat to hear the question again.",
 )
 
 

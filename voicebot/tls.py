@@ -23,7 +23,7 @@ def self_signed(directory: Path, host: str) -> tuple[Path, Path]:
         names.append(x509.IPAddress(ipaddress.ip_address(host)))
     except ValueError:
         names.append(x509.DNSName(host))
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Viva (self-signed)")])
     cert = (
         x509.CertificateBuilder()

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from tests.support import REPO, free_port, viva_env
+from tests.support import REPO, viva_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dialogue.runtime import PROJECT, RasaPaths, config_file, rasa_env
 from dialogue.options import RasaOptions
+from dialogue.runtime import PROJECT, RasaPaths, config_file, rasa_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 

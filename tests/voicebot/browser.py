@@ -12,8 +12,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from asr.audio import float32_to_int16
-
 CHROMIUM = "/usr/bin/chromium"
 LEAD_IN_S = 1.5  # the fake mic starts at getUserMedia: give the page time to connect
 
