@@ -11,7 +11,7 @@ test: setup
 	@scripts/test.sh
 
 test-fast: setup
-	@.venv/bin/python -m pytest -q -m "not slow"
+	@.venv/bin/python -m pytest -q -m "not slow and not coqui"
 
 test-coqui: setup
 	@scripts/test-coqui.sh

@@ -19,7 +19,7 @@ def split_done_phrase(text: str, phrases: tuple[str, ...]) -> tuple[str, str | N
     words = _words(text)
     for phrase in sorted(phrases, key=len, reverse=True):
         target = _words(phrase)
-        if len(words) >= len(target) and words[-len(target):] == target:
+        if len(words) >= len(target) and words[-len(target) :] == target:
             return _strip_tail_words(text, len(target)), phrase
     return text, None
 

@@ -38,8 +38,7 @@ class FileTranscript:
             "duration": round(self.duration, 3),
             "confidence": round(self.confidence, 4),
             "words": [
-                {"word": w.text, "start": w.start, "end": w.end, "probability": w.probability}
-                for w in self.words
+                {"word": w.text, "start": w.start, "end": w.end, "probability": w.probability} for w in self.words
             ],
             "utterances": [
                 {"text": u.text, "start": round(u.start, 3), "end": round(u.end, 3), "confidence": u.confidence}

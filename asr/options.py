@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class AsrOptions:
     compression_ratio_threshold: float = 2.4
 
 
-class EndpointProfile(str, Enum):
+class EndpointProfile(StrEnum):
     """How patient the endpointer is: short commands or long spoken answers."""
 
     COMMAND = "command"
@@ -86,10 +86,31 @@ class VadOptions:
 
     command_phrases: tuple[str, ...] = field(
         default=(
-            "repeat", "repeat that", "repeat the question", "say that again", "come again",
-            "skip", "skip it", "skip this one", "next", "next question", "hint", "give me a hint",
-            "tell me the answer", "what's the answer", "i don't know", "no idea", "stop", "pause",
-            "slower", "slow down", "faster", "speed up", "help", "try again", "let me try again",
+            "repeat",
+            "repeat that",
+            "repeat the question",
+            "say that again",
+            "come again",
+            "skip",
+            "skip it",
+            "skip this one",
+            "next",
+            "next question",
+            "hint",
+            "give me a hint",
+            "tell me the answer",
+            "what's the answer",
+            "i don't know",
+            "no idea",
+            "stop",
+            "pause",
+            "slower",
+            "slow down",
+            "faster",
+            "speed up",
+            "help",
+            "try again",
+            "let me try again",
         )
     )
     """An utterance that is exactly one of these ends after `done_phrase_min_pause_ms` even under

@@ -220,7 +220,9 @@ class StreamingRecognizer:
         task.add_done_callback(self._task_done)
         task.add_done_callback(lambda t: self._speculation_landed(utterance, window_start, covers, t))
 
-    def _speculation_landed(self, utterance: Utterance, window_start: int, covers: int, task: asyncio.Task[Transcript]) -> None:
+    def _speculation_landed(
+        self, utterance: Utterance, window_start: int, covers: int, task: asyncio.Task[Transcript]
+    ) -> None:
         if task.cancelled() or task.exception() is not None or utterance is not self._utterance:
             return
         transcript = task.result()
@@ -243,7 +245,9 @@ class StreamingRecognizer:
 
     def _ends_early(self, text: str) -> bool:
         options = self._vad_options
-        return bool(split_done_phrase(text, options.done_phrases)[1]) or is_command_phrase(text, options.command_phrases)
+        return bool(split_done_phrase(text, options.done_phrases)[1]) or is_command_phrase(
+            text, options.command_phrases
+        )
 
     def _endpointer_speech_end(self) -> int:
         return self._endpointer._speech_end  # noqa: SLF001 - same package, read-only

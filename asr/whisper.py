@@ -176,7 +176,9 @@ class WhisperTranscriber:
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
         # CTranslate2 returns the length-normalised score; this is faster-whisper's avg_logprob.
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1) if tokens else -10.0
-        return _Decoded(tokens, self._tokenizer.decode(tokens).strip(), avg_logprob, float(result.no_speech_prob), encoded)
+        return _Decoded(
+            tokens, self._tokenizer.decode(tokens).strip(), avg_logprob, float(result.no_speech_prob), encoded
+        )
 
     def _prompt(self, request: DecodeRequest) -> list[int]:
         previous: list[int] = []
@@ -185,9 +187,7 @@ class WhisperTranscriber:
         hotwords = request.hotwords if self.options.hotwords else None
         # Timestamp mode: in a shortened window, no-timestamp decoding of a 1 s command loops
         # ("Repeat the question. Repeat the question. …"); timestamps let the model end cleanly.
-        return self._model.get_prompt(
-            self._tokenizer, previous, without_timestamps=False, hotwords=hotwords or None
-        )
+        return self._model.get_prompt(self._tokenizer, previous, without_timestamps=False, hotwords=hotwords or None)
 
     def _align(self, tokens: list[int], encoded, num_frames: int, duration: float) -> tuple[Word, ...]:
         from faster_whisper.transcribe import merge_punctuations

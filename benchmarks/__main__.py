@@ -24,7 +24,10 @@ def main() -> int:
     from benchmarks.common import shared_clips
 
     clips = shared_clips()
-    print(f"# Viva benchmarks — {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"# Viva benchmarks — {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     if clips is None:
         print("\n(../shared absent — set VIVA_SHARED_DIR; sections on real clips are skipped)")
     started = time.monotonic()

@@ -42,11 +42,17 @@ def offline(clips: list[Clip], cache: Path) -> tuple[str, dict[str, str]]:
     ), texts
 
 
-async def _stream(pool: DecodePool, audio: np.ndarray, profile: EndpointProfile, hotwords: str | None = None) -> list[FinalTranscript]:
+async def _stream(
+    pool: DecodePool, audio: np.ndarray, profile: EndpointProfile, hotwords: str | None = None
+) -> list[FinalTranscript]:
     finals: list[FinalTranscript] = []
     recognizer = StreamingRecognizer(
-        pool, lambda e: finals.append(e) if isinstance(e, FinalTranscript) else None,
-        asr=AsrOptions(), vad=VadOptions(), profile=profile, hotwords=hotwords,
+        pool,
+        lambda e: finals.append(e) if isinstance(e, FinalTranscript) else None,
+        asr=AsrOptions(),
+        vad=VadOptions(),
+        profile=profile,
+        hotwords=hotwords,
     )
     loop = asyncio.get_running_loop()
     start = loop.time()
@@ -70,22 +76,32 @@ def streaming(clips: list[Clip], pool: DecodePool, offline_texts: dict[str, str]
         finals = asyncio.run(_stream(pool, _padded(clip), EndpointProfile.ANSWER))
         streamed.append(" ".join(f.text for f in finals))
     refs = [c.reference for c in clips]
-    out.append(table(
-        "Streaming (real time, answer profile) vs offline, same decoder settings",
-        ["", "WER"],
-        [["offline", f"{wer(refs, [offline_texts[str(c.path)] for c in clips]):.2%}"], ["streamed finals", f"{wer(refs, streamed):.2%}"]],
-    ))
+    out.append(
+        table(
+            "Streaming (real time, answer profile) vs offline, same decoder settings",
+            ["", "WER"],
+            [
+                ["offline", f"{wer(refs, [offline_texts[str(c.path)] for c in clips]):.2%}"],
+                ["streamed finals", f"{wer(refs, streamed):.2%}"],
+            ],
+        )
+    )
     buckets: dict[str, list[float]] = {"< 3 s": [], "3-6 s": [], "6-10 s": [], "> 10 s": []}
     for clip in clips[:latency_clips]:
         for final in asyncio.run(_stream(pool, _padded(clip), EndpointProfile.COMMAND)):
             length = final.end - final.start
             key = "< 3 s" if length < 3 else "3-6 s" if length < 6 else "6-10 s" if length < 10 else "> 10 s"
             buckets[key].append(final.ready_delay)
-    out.append(table(
-        f"Endpoint → final transcript (command profile, real time, {latency_clips} clips)",
-        ["utterance length", "n", "p50", "p95", "max"],
-        [[k, len(v), ms(pct(v, 50)), ms(pct(v, 95)), ms(max(v) if v else float("nan"))] for k, v in buckets.items()],
-    ))
+    out.append(
+        table(
+            f"Endpoint → final transcript (command profile, real time, {latency_clips} clips)",
+            ["utterance length", "n", "p50", "p95", "max"],
+            [
+                [k, len(v), ms(pct(v, 50)), ms(pct(v, 95)), ms(max(v) if v else float("nan"))]
+                for k, v in buckets.items()
+            ],
+        )
+    )
     return "\n".join(out)
 
 
@@ -108,7 +124,7 @@ def biasing(say: Callable[[str], np.ndarray], transcriber: WhisperTranscriber) -
     audios = [say(text) for text, _ in ANSWERS]
     for label, use in (("off", False), ("on (question terms as hotwords)", True)):
         hyps, found, asked = [], 0, 0
-        for audio, (text, terms) in zip(audios, ANSWERS, strict=True):
+        for audio, (_text, terms) in zip(audios, ANSWERS, strict=True):
             request = DecodeRequest(beam_size=5, hotwords=" ".join(terms) if use else None)
             hyp = transcriber.transcribe(audio, request).text
             hyps.append(hyp)
@@ -139,8 +155,12 @@ def hallucinations(pool: DecodePool) -> str:
 async def _batch(pool: DecodePool, audio: np.ndarray) -> list[FinalTranscript]:
     finals: list[FinalTranscript] = []
     recognizer = StreamingRecognizer(
-        pool, lambda e: finals.append(e) if isinstance(e, FinalTranscript) else None,
-        asr=AsrOptions(), vad=VadOptions(), profile=EndpointProfile.ANSWER, realtime=False,
+        pool,
+        lambda e: finals.append(e) if isinstance(e, FinalTranscript) else None,
+        asr=AsrOptions(),
+        vad=VadOptions(),
+        profile=EndpointProfile.ANSWER,
+        realtime=False,
     )
     await recognizer.feed(audio)
     await recognizer.finish()
@@ -161,6 +181,10 @@ def run(clips: list[Clip] | None, say: Callable[[str], np.ndarray], cache: Path,
         sections.append("\n(shared clips absent: WER, streaming and partial-cost sections skipped)")
     sections.append(biasing(say, transcriber))
     sections.append(hallucinations(pool))
-    sections.append(table("Memory", ["process", "peak RSS"], [["ASR benchmark process (tiny.en + Piper)", f"{peak_rss_mb():.0f} MB"]]))
+    sections.append(
+        table(
+            "Memory", ["process", "peak RSS"], [["ASR benchmark process (tiny.en + Piper)", f"{peak_rss_mb():.0f} MB"]]
+        )
+    )
     pool.close()
     return "\n".join(sections)

@@ -40,10 +40,19 @@ def _rss_mb(pid: int) -> float:
 
 async def _measure(config: str, turns: int) -> list[object]:
     with tempfile.TemporaryDirectory() as data:
-        settings = load_settings(environ={"VIVA_DATA_DIR": data, "VIVA_API__PORT": "15956", "VIVA_RASA__PORT": "15905", "VIVA_RASA__ACTIONS_PORT": "15955"})
+        settings = load_settings(
+            environ={
+                "VIVA_DATA_DIR": data,
+                "VIVA_API__PORT": "15956",
+                "VIVA_RASA__PORT": "15905",
+                "VIVA_RASA__ACTIONS_PORT": "15955",
+            }
+        )
         settings = replace(settings, rasa=replace(settings.rasa, config=config))
         started = time.monotonic()
-        await ensure_model(settings.rasa, RasaPaths.from_options(settings.rasa, settings.data_dir), progress=lambda m: None)
+        await ensure_model(
+            settings.rasa, RasaPaths.from_options(settings.rasa, settings.data_dir), progress=lambda m: None
+        )
         train_s = time.monotonic() - started
         async with running_stack(settings, progress=lambda m: None) as stack:
             latencies = []
@@ -59,7 +68,15 @@ async def _measure(config: str, turns: int) -> list[object]:
             processes = stack.runtime._processes  # noqa: SLF001 - measuring our own children
             rasa_mb = _rss_mb(processes["rasa"].pid)
             actions_mb = _rss_mb(processes["actions"].pid)
-    return [config, f"{train_s:.0f} s", len(latencies), ms(pct(latencies, 50)), ms(pct(latencies, 95)), f"{rasa_mb:.0f} MB", f"{actions_mb:.0f} MB"]
+    return [
+        config,
+        f"{train_s:.0f} s",
+        len(latencies),
+        ms(pct(latencies, 50)),
+        ms(pct(latencies, 95)),
+        f"{rasa_mb:.0f} MB",
+        f"{actions_mb:.0f} MB",
+    ]
 
 
 def run(quick: bool = False) -> str:

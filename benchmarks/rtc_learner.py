@@ -138,7 +138,9 @@ class RtcLearner:
         assert self.mic.last_speech_sent is not None
         return self.mic.last_speech_sent
 
-    async def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float, since: float = 0.0) -> dict[str, Any]:
+    async def wait_for(
+        self, predicate: Callable[[dict[str, Any]], bool], timeout: float, since: float = 0.0
+    ) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         seen = 0
         while time.monotonic() < deadline:

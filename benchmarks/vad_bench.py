@@ -52,27 +52,45 @@ def run(clips: list[Clip]) -> str:
             if found:
                 delays[profile].append(found[-1].end / SAMPLE_RATE - truth)
     rows = [
-        [p.value, f"{VadOptions().hangover_ms(p)} ms", ms(pct(delays[p], 50)), ms(pct(delays[p], 95)), f"{splits[p]}/{len(clips)}"]
+        [
+            p.value,
+            f"{VadOptions().hangover_ms(p)} ms",
+            ms(pct(delays[p], 50)),
+            ms(pct(delays[p], 95)),
+            f"{splits[p]}/{len(clips)}",
+        ]
         for p in EndpointProfile
     ]
-    out = [table(
-        f"Endpoint delay after the end of speech ({len(clips)} real clips + 4 s silence)",
-        ["profile", "hangover", "p50 delay", "p95 delay", "clips split in >1 utterance"],
-        rows,
-    )]
+    out = [
+        table(
+            f"Endpoint delay after the end of speech ({len(clips)} real clips + 4 s silence)",
+            ["profile", "hangover", "p50 delay", "p95 delay", "clips split in >1 utterance"],
+            rows,
+        )
+    ]
     cut_rows = []
     for pause in (1.0, 1.5, 2.0):
         cut = {p: 0 for p in EndpointProfile}
         for clip in clips:
             audio = load_file(clip.path)
             at = quietest_middle(audio)
-            paused = np.concatenate([pad[:SAMPLE_RATE], audio[:at], np.zeros(int(pause * SAMPLE_RATE), np.float32), audio[at:], pad])
+            paused = np.concatenate(
+                [pad[:SAMPLE_RATE], audio[:at], np.zeros(int(pause * SAMPLE_RATE), np.float32), audio[at:], pad]
+            )
             for profile in EndpointProfile:
                 cut[profile] += len(endpoints(paused, profile)) > 1
-        cut_rows.append([f"{pause:.1f} s", f"{cut[EndpointProfile.ANSWER]}/{len(clips)}", f"{cut[EndpointProfile.COMMAND]}/{len(clips)}"])
-    out.append(table(
-        "Answers with an inserted thinking pause that were cut in two",
-        ["pause", "answer profile (false cut-offs)", "command profile (expected)"],
-        cut_rows,
-    ))
+        cut_rows.append(
+            [
+                f"{pause:.1f} s",
+                f"{cut[EndpointProfile.ANSWER]}/{len(clips)}",
+                f"{cut[EndpointProfile.COMMAND]}/{len(clips)}",
+            ]
+        )
+    out.append(
+        table(
+            "Answers with an inserted thinking pause that were cut in two",
+            ["pause", "answer profile (false cut-offs)", "command profile (expected)"],
+            cut_rows,
+        )
+    )
     return "\n".join(out)

@@ -45,7 +45,9 @@ class Voices:
 async def _quiet(learner: RtcLearner, since: float, timeout: float = 60) -> None:
     """Wait until Viva has finished replying to what happened after `since`."""
     await learner.wait_for(lambda m: m["type"] == "bot", timeout, since)
-    await learner.wait_for(lambda m: m["type"] == "state" and not m["speaking"] and not m.get("thinking"), timeout, since)
+    await learner.wait_for(
+        lambda m: m["type"] == "state" and not m["speaking"] and not m.get("thinking"), timeout, since
+    )
     await asyncio.sleep(0.3)
 
 
@@ -61,7 +63,9 @@ async def _turn(learner: RtcLearner, audio: np.ndarray, kind: str, results: dict
     await _quiet(learner, end)
 
 
-async def _drill_cycles(server: VivaServer, voices: Voices, cycles: int, name: str, results: dict[str, list[float]]) -> None:
+async def _drill_cycles(
+    server: VivaServer, voices: Voices, cycles: int, name: str, results: dict[str, list[float]]
+) -> None:
     learner_id = http_json(f"{server.url}/api/learners", {"name": name})["id"]
     learner = RtcLearner(server.url, learner_id)
     await learner.connect()
@@ -147,7 +151,9 @@ async def _concurrent(server: VivaServer, voices: Voices, sessions: int, cycles:
     results: dict[str, list[float]] = defaultdict(list)
     process = psutil.Process(server.process.pid)
     process.cpu_percent(None)
-    await asyncio.gather(*(_drill_cycles(server, voices, cycles, f"load {sessions} {i}", results) for i in range(sessions)))
+    await asyncio.gather(
+        *(_drill_cycles(server, voices, cycles, f"load {sessions} {i}", results) for i in range(sessions))
+    )
     cores = process.cpu_percent(None) / 100  # average cores busy in the voice process meanwhile
     turns = results["command"] + results["command phrase in answer mode"]
     return turns, cores / max(1, sessions)
@@ -164,25 +170,51 @@ def run(quick: bool = False) -> str:
             asyncio.run(_drill_cycles(server, voices, 3 if quick else 8, "latency bench", results))
             server_side = _metrics(server)
             rows = [[k, len(v), ms(pct(v, 50)), ms(pct(v, 95))] for k, v in results.items()]
-            out = [table("Voice-to-voice, heard by the learner (end of speech → first audio received), 1 session",
-                         ["turn", "n", "p50", "p95"], rows)]
-            out.append(table("Voice-to-voice, server side (end of speech → first reply frame sent)",
-                             ["payload mode at reply", "n", "p50", "p95"],
-                             [[k.removeprefix("voice_to_voice."), v["n"], ms(v["p50"]), ms(v["p95"])] for k, v in server_side.items() if k.startswith("voice_to_voice")]))
+            out = [
+                table(
+                    "Voice-to-voice, heard by the learner (end of speech → first audio received), 1 session",
+                    ["turn", "n", "p50", "p95"],
+                    rows,
+                )
+            ]
+            out.append(
+                table(
+                    "Voice-to-voice, server side (end of speech → first reply frame sent)",
+                    ["payload mode at reply", "n", "p50", "p95"],
+                    [
+                        [k.removeprefix("voice_to_voice."), v["n"], ms(v["p50"]), ms(v["p95"])]
+                        for k, v in server_side.items()
+                        if k.startswith("voice_to_voice")
+                    ],
+                )
+            )
             stops, false, trials = asyncio.run(_barge_in(server, voices, 3 if quick else 8))
-            out.append(table("Barge-in", ["measure", "value"], [
-                ["stop time p50 (learner starts speaking → Viva silent)", ms(pct(stops, 50))],
-                ["stop time p95", ms(pct(stops, 95))],
-                ["false barge-ins on echo at -30 dB", f"{false}/{trials}"],
-            ]))
+            out.append(
+                table(
+                    "Barge-in",
+                    ["measure", "value"],
+                    [
+                        ["stop time p50 (learner starts speaking → Viva silent)", ms(pct(stops, 50))],
+                        ["stop time p95", ms(pct(stops, 95))],
+                        ["false barge-ins on echo at -30 dB", f"{false}/{trials}"],
+                    ],
+                )
+            )
             load_rows = []
-            for sessions in ((2, 4) if quick else (1, 2, 4, 6, 8)):
+            for sessions in (2, 4) if quick else (1, 2, 4, 6, 8):
                 turns, cpu = asyncio.run(_concurrent(server, voices, sessions, 2))
                 load_rows.append([sessions, len(turns), ms(pct(turns, 50)), ms(pct(turns, 95)), f"{cpu:.0%}"])
-            out.append(table("Concurrent drill sessions (command turns, heard by the learner)",
-                             ["sessions", "turns", "p50", "p95", "voice-process CPU per session"], load_rows))
+            out.append(
+                table(
+                    "Concurrent drill sessions (command turns, heard by the learner)",
+                    ["sessions", "turns", "p50", "p95", "voice-process CPU per session"],
+                    load_rows,
+                )
+            )
             rss = psutil.Process(server.process.pid).memory_info().rss / 2**20
-            out.append(table("Memory", ["process", "RSS"], [["voice process (viva serve, without Rasa)", f"{rss:.0f} MB"]]))
+            out.append(
+                table("Memory", ["process", "RSS"], [["voice process (viva serve, without Rasa)", f"{rss:.0f} MB"]])
+            )
             return "\n".join(out)
         finally:
             server.stop()

@@ -45,7 +45,9 @@ class RasaRestClient:
         except TimeoutError as exc:
             raise DialogueUnavailable(f"Rasa did not answer within {self._timeout.total:.0f} s ({url})") from exc
         except aiohttp.ClientError as exc:
-            raise DialogueUnavailable(f"Rasa is not reachable at {self.base_url} ({exc}); `viva serve` starts it") from exc
+            raise DialogueUnavailable(
+                f"Rasa is not reachable at {self.base_url} ({exc}); `viva serve` starts it"
+            ) from exc
         if not isinstance(messages, list):
             raise DialogueUnavailable(f"Rasa sent an unexpected reply: {str(messages)[:200]}")
         return parse_turns(messages)

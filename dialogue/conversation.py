@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 
 NOT_HEARD = "Sorry, I didn't catch that. Say repeat, skip, or hint at any time."
 NO_REPLY = "Sorry, something went wrong on my side. Please say that again."
-UNAVAILABLE = "Sorry, my dialogue service is not answering right now. Anything you said is saved; try again in a moment."
+UNAVAILABLE = (
+    "Sorry, my dialogue service is not answering right now. Anything you said is saved; try again in a moment."
+)
 
 
 @dataclass(frozen=True)

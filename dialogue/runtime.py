@@ -102,11 +102,22 @@ async def ensure_model(options: RasaOptions, paths: RasaPaths, progress: Callabl
     started = time.monotonic()
     with log.open("wb") as sink:
         process = await asyncio.create_subprocess_exec(
-            str(paths.rasa), "train",
-            "--config", str(config_file(options)),
-            "--domain", "domain.yml", "--data", "data",
-            "--out", str(paths.models), "--fixed-model-name", model.name.removesuffix(".tar.gz"),
-            cwd=PROJECT, env=rasa_env(cache=paths.models.parent / "cache"), stdout=sink, stderr=asyncio.subprocess.STDOUT,
+            str(paths.rasa),
+            "train",
+            "--config",
+            str(config_file(options)),
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            str(paths.models),
+            "--fixed-model-name",
+            model.name.removesuffix(".tar.gz"),
+            cwd=PROJECT,
+            env=rasa_env(cache=paths.models.parent / "cache"),
+            stdout=sink,
+            stderr=asyncio.subprocess.STDOUT,
         )
         while True:
             try:
@@ -171,7 +182,9 @@ class RasaRuntime:
         model = await ensure_model(self.options, self.paths, self.progress)
         for name, port in (("rasa", self.options.port), ("actions", self.options.actions_port)):
             if not _port_free(self.options.host, port):
-                raise RasaSetupError(f"port {port} for {name} is in use; set VIVA_RASA__{'PORT' if name == 'rasa' else 'ACTIONS_PORT'}")
+                raise RasaSetupError(
+                    f"port {port} for {name} is in use; set VIVA_RASA__{'PORT' if name == 'rasa' else 'ACTIONS_PORT'}"
+                )
         self.paths.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         self.progress("Starting the action server and Rasa …")
         await self._spawn(
@@ -182,8 +195,18 @@ class RasaRuntime:
         await self._spawn(
             "rasa",
             [
-                "run", "--enable-api", "-i", self.options.host, "-p", str(self.options.port),
-                "--model", str(model), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                "run",
+                "--enable-api",
+                "-i",
+                self.options.host,
+                "-p",
+                str(self.options.port),
+                "--model",
+                str(model),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
             ],
             {
                 "VIVA_ACTIONS_URL": f"{self.actions_url}/webhook",
@@ -198,8 +221,13 @@ class RasaRuntime:
         log = (self.paths.logs / f"{name}.log").open("ab")
         try:
             self._processes[name] = await asyncio.create_subprocess_exec(
-                str(self.paths.rasa), *args, cwd=PROJECT, env=rasa_env(env, cache=self.paths.models.parent / "cache"),
-                stdout=log, stderr=asyncio.subprocess.STDOUT, start_new_session=True,
+                str(self.paths.rasa),
+                *args,
+                cwd=PROJECT,
+                env=rasa_env(env, cache=self.paths.models.parent / "cache"),
+                stdout=log,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,
             )
         finally:
             log.close()  # the child holds its own descriptor
@@ -213,7 +241,9 @@ class RasaRuntime:
                     process = self._processes[name]
                     if process.returncode is not None:
                         log = self.paths.logs / f"{name}.log"
-                        raise RasaSetupError(f"{name} exited with {process.returncode}; last lines of {log}:\n{_tail(log)}")
+                        raise RasaSetupError(
+                            f"{name} exited with {process.returncode}; last lines of {log}:\n{_tail(log)}"
+                        )
                     if await _answers(http, url, name):
                         break
                     if time.monotonic() > deadline:

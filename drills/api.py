@@ -128,16 +128,12 @@ async def create_learner(request: web.Request) -> web.Response:
     body = await _body(request)
     name = _optional(body, "name", str) or ""
     start, interview = _date(body, "start_date"), _date(body, "interview_date")
-    view, created = await asyncio.to_thread(
-        _service(request).create_learner, name, start, interview
-    )
+    view, created = await asyncio.to_thread(_service(request).create_learner, name, start, interview)
     return web.json_response(view.to_json(), status=201 if created else 200)
 
 
 async def plan(request: web.Request) -> web.Response:
-    status = await asyncio.to_thread(
-        _service(request).plan_status, request.match_info["learner_id"]
-    )
+    status = await asyncio.to_thread(_service(request).plan_status, request.match_info["learner_id"])
     return web.json_response(status.to_json())
 
 
@@ -147,9 +143,7 @@ async def double_up(request: web.Request) -> web.Response:
     if enabled is None:
         raise BadRequest("Say whether to double up: 'enabled' true or false.")
     service = _service(request)
-    status = await asyncio.to_thread(
-        service.set_double_up, request.match_info["learner_id"], enabled
-    )
+    status = await asyncio.to_thread(service.set_double_up, request.match_info["learner_id"], enabled)
     return web.json_response(status.to_json())
 
 
@@ -162,9 +156,7 @@ async def start_session(request: web.Request) -> web.Response:
 
 
 async def next_question(request: web.Request) -> web.Response:
-    turn = await asyncio.to_thread(
-        _service(request).next_question, request.match_info["learner_id"]
-    )
+    turn = await asyncio.to_thread(_service(request).next_question, request.match_info["learner_id"])
     return web.json_response(turn.to_json())
 
 
@@ -199,9 +191,7 @@ async def transcript(request: web.Request) -> web.Response:
         typed=bool(_optional(body, "typed", bool)),
     )
     service = _service(request)
-    grade = await asyncio.to_thread(
-        service.record_transcript, request.match_info["attempt_id"], data
-    )
+    grade = await asyncio.to_thread(service.record_transcript, request.match_info["attempt_id"], data)
     return web.json_response({"grading": grade.to_json()})
 
 

@@ -169,9 +169,7 @@ class AttemptDesk:
     def _question(self, attempt: Attempt) -> Askable:
         return self.pack.item(attempt.question_id)
 
-    def _new_attempt(
-        self, session: StudySession, item: PlanItem, position: int, try_no: int
-    ) -> Attempt:
+    def _new_attempt(self, session: StudySession, item: PlanItem, position: int, try_no: int) -> Attempt:
         question = self.pack.item(item.question_id)
         return Attempt(
             id=new_id(),

@@ -19,9 +19,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("content", help="work with the curriculum content")
     actions = parser.add_subparsers(dest="content_command", required=True, metavar="ACTION")
     check = actions.add_parser("check", help="validate the content and print a coverage table")
-    check.add_argument(
-        "--dir", type=Path, default=None, help=f"content directory (default: {CONTENT_DIR})"
-    )
+    check.add_argument("--dir", type=Path, default=None, help=f"content directory (default: {CONTENT_DIR})")
     check.set_defaults(handler=run_check)
 
 

@@ -190,21 +190,15 @@ def _days(f: Fields) -> tuple[int, ...]:
     return tuple(days)
 
 
-def _check_against_seed(
-    f: Fields, number: int, days: tuple[int, ...], week: int | None, genai: bool
-) -> None:
+def _check_against_seed(f: Fields, number: int, days: tuple[int, ...], week: int | None, genai: bool) -> None:
     row = SEED_UNITS[number - 1]
     if days and days != row.days:
         wanted = ", ".join(map(str, row.days))
-        f.issues.add(
-            f.at("days"), f"unit: days must be [{wanted}] (the seed's {row.dates}, 6 Aug = day 1)"
-        )
+        f.issues.add(f.at("days"), f"unit: days must be [{wanted}] (the seed's {row.dates}, 6 Aug = day 1)")
     if week is not None and week != row.week:
         f.issues.add(f.at("week"), f"unit: the seed puts unit {number} in week {row.week}")
     if f.has("genai_day") and genai != row.genai_day:
-        f.issues.add(
-            f.at("genai_day"), f"unit: genai_day must be {str(row.genai_day).lower()} (seed)"
-        )
+        f.issues.add(f.at("genai_day"), f"unit: genai_day must be {str(row.genai_day).lower()} (seed)")
 
 
 def _takeaways(f: Fields) -> tuple[Takeaway, ...]:
@@ -213,9 +207,7 @@ def _takeaways(f: Fields) -> tuple[Takeaway, ...]:
         t = Fields(node, f.issues, "take-away", ("id", "text"), ("note",))
         tid = t.text("id")
         if tid and not SLUG.match(tid):
-            f.issues.add(
-                t.at("id"), f"take-away {tid}: id must be lowercase words joined by hyphens"
-            )
+            f.issues.add(t.at("id"), f"take-away {tid}: id must be lowercase words joined by hyphens")
         if tid and any(x.id == tid for x in takeaways):
             f.issues.add(t.at("id"), f"take-away {tid}: duplicate id in this unit")
         takeaways.append(Takeaway(tid, t.text("text"), t.optional_text("note")))
@@ -240,9 +232,7 @@ def _parse_baseline(node: Node | None, issues: Issues) -> tuple[BaselineItem, ..
             issues.add(item.at("id"), f"{item.what}: id must be lowercase words joined by hyphens")
         area = item.text("area")
         if area and area not in BASELINE_AREAS:
-            issues.add(
-                item.at("area"), f"{item.what}: area must be one of {', '.join(BASELINE_AREAS)}"
-            )
+            issues.add(item.at("area"), f"{item.what}: area must be one of {', '.join(BASELINE_AREAS)}")
         items.append(
             BaselineItem(
                 id=item_id,
@@ -266,9 +256,7 @@ def _parse_baseline(node: Node | None, issues: Issues) -> tuple[BaselineItem, ..
     return tuple(items)
 
 
-def _parse_special(
-    node: Node | None, name: str, least: int, sink: list[ContentIssue]
-) -> tuple[Question, ...]:
+def _parse_special(node: Node | None, name: str, least: int, sink: list[ContentIssue]) -> tuple[Question, ...]:
     if node is None:
         return ()
     issues = Issues(f"special/{name}.yaml", sink)
@@ -307,9 +295,7 @@ def _parse_pods(node: Node | None, issues: Issues) -> tuple[Pod, ...]:
                 f"{p.what}: trigger area must be a baseline area",
             )
         below = (trigger.integer("below", 1, 5) if trigger else None) or 0
-        questions = parse_questions(
-            p, QuestionRules(kinds=("theory",), origin=f"pod:{pod_id}", area=area), 4
-        )
+        questions = parse_questions(p, QuestionRules(kinds=("theory",), origin=f"pod:{pod_id}", area=area), 4)
         pods.append(
             Pod(
                 pod_id,
@@ -324,9 +310,7 @@ def _parse_pods(node: Node | None, issues: Issues) -> tuple[Pod, ...]:
     found = Counter(pod.id for pod in pods)
     for pod_id in POD_IDS:
         if f.has("pods") and found[pod_id] != 1:
-            issues.add(
-                f.at("pods"), f"pods: {pod_id} must appear exactly once (found {found[pod_id]})"
-            )
+            issues.add(f.at("pods"), f"pods: {pod_id} must appear exactly once (found {found[pod_id]})")
     check_review(f)
     return tuple(pods)
 
@@ -340,17 +324,11 @@ def _check_unique_ids(pack: ContentPack, sink: list[ContentIssue]) -> None:
             return
         if item_id in seen:
             first_file, first_line = seen[item_id]
-            sink.append(
-                ContentIssue(
-                    file, line, f"id '{item_id}' is already used at {first_file}:{first_line}"
-                )
-            )
+            sink.append(ContentIssue(file, line, f"id '{item_id}' is already used at {first_file}:{first_line}"))
         else:
             seen[item_id] = (file, line)
 
     for item in pack.all_items():
         visit(item.id, item.file, item.line)
-    for card in [c for u in pack.units for c in u.flashcards] + [
-        c for p in pack.pods for c in p.flashcards
-    ]:
+    for card in [c for u in pack.units for c in u.flashcards] + [c for p in pack.pods for c in p.flashcards]:
         visit(card.id, card.file, card.line)

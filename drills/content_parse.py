@@ -63,9 +63,7 @@ def parse_question(node: Node, issues: Issues, rules: QuestionRules) -> Question
     _check_question_id(f, qid, kind, rules)
     takeaway = f.text("takeaway") if "takeaway" in required else None
     if takeaway and rules.takeaways is not None and takeaway not in rules.takeaways:
-        issues.add(
-            f.at("takeaway"), f"{what}: takeaway '{takeaway}' is not one of the unit's take-aways"
-        )
+        issues.add(f.at("takeaway"), f"{what}: takeaway '{takeaway}' is not one of the unit's take-aways")
     low, high = _KEY_POINT_RANGE[kind]
     return Question(
         id=qid,
@@ -93,9 +91,7 @@ def _check_question_id(f: Fields, qid: str, kind: str, rules: QuestionRules) -> 
         pattern = rf"u{rules.unit:02d}-{_KIND_LETTER[kind]}\d+"
         if not re.fullmatch(pattern, qid):
             expected = f"u{rules.unit:02d}-{_KIND_LETTER[kind]}<k>"
-            f.issues.add(
-                f.at("id"), f"{f.what}: a {kind} id in unit {rules.unit} must look like {expected}"
-            )
+            f.issues.add(f.at("id"), f"{f.what}: a {kind} id in unit {rules.unit} must look like {expected}")
     elif not SLUG.match(qid):
         f.issues.add(f.at("id"), f"{f.what}: id must be lowercase words joined by hyphens")
 
@@ -131,9 +127,7 @@ def parse_flashcards(f: Fields, low: int, id_prefix: str | None = None) -> tuple
         if cid and id_prefix and not re.fullmatch(re.escape(id_prefix) + r"\d+", cid):
             f.issues.add(card.at("id"), f"flashcard {cid}: id must look like {id_prefix}<k>")
         elif cid and not SLUG.match(cid):
-            f.issues.add(
-                card.at("id"), f"flashcard {cid}: id must be lowercase words joined by hyphens"
-            )
+            f.issues.add(card.at("id"), f"flashcard {cid}: id must be lowercase words joined by hyphens")
         line = node.start_mark.line + 1
         cards.append(Flashcard(cid, card.text("front"), card.text("back"), f.issues.file, line))
     return tuple(cards)

@@ -121,9 +121,7 @@ class Fields:
         if not found:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.issues.add(
-                self.values[key], f"{self.what}: '{key}' must be a whole number {low}..{high}"
-            )
+            self.issues.add(self.values[key], f"{self.what}: '{key}' must be a whole number {low}..{high}")
             return None
         return value
 
@@ -145,9 +143,7 @@ class Fields:
         self.issues.add(self.values[key], f"{self.what}: '{key}' must be a date (YYYY-MM-DD)")
         return ""
 
-    def nodes(
-        self, key: str, low: int = 0, high: int | None = None, noun: str = "items"
-    ) -> list[Node]:
+    def nodes(self, key: str, low: int = 0, high: int | None = None, noun: str = "items") -> list[Node]:
         """The items of a sequence, with a count check."""
         node = self.values.get(key)
         if node is None:

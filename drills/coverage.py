@@ -17,8 +17,7 @@ def _cell(count: int, column: str) -> str:
 
 def coverage_table(pack: ContentPack) -> str:
     lines = [
-        f"{'unit':>4}  {'days':<6} {'wk':>2}  {'area':<15}"
-        f"{'theory':>7}{'design':>7}{'eli5':>6}{'cards':>7}  title"
+        f"{'unit':>4}  {'days':<6} {'wk':>2}  {'area':<15}{'theory':>7}{'design':>7}{'eli5':>6}{'cards':>7}  title"
     ]
     totals: Counter[str] = Counter()
     for unit in pack.units:

@@ -70,11 +70,7 @@ class KeyPointGrader:
             (covered if hit else missed).append(point.text)
         total = len(question.key_points)
         score = round(len(covered) / total, 4) if total else 0.0
-        jargon = (
-            tuple(t for t in question.avoid_jargon if term_used(t, words))
-            if question.kind == "eli5"
-            else ()
-        )
+        jargon = tuple(t for t in question.avoid_jargon if term_used(t, words)) if question.kind == "eli5" else ()
         return GradeResult(score, tuple(covered), tuple(missed), jargon)
 
 
@@ -92,6 +88,4 @@ def self_check(pack: ContentPack, grader: Grader | None = None) -> Iterator[Cont
                     f"{item.id}: the model answer does not cover key point {index}",
                 )
         for term in result.jargon_used:
-            yield ContentIssue(
-                item.file, item.line, f"{item.id}: the reference uses the jargon '{term}'"
-            )
+            yield ContentIssue(item.file, item.line, f"{item.id}: the reference uses the jargon '{term}'")

@@ -29,9 +29,7 @@ def plan_items(session: StudySession) -> list[PlanItem]:
     return [PlanItem.from_json(item) for item in session.plan]
 
 
-def settle_days(
-    db: Session, pack: ContentPack, learner: Learner, session: StudySession, now: datetime
-) -> list[str]:
+def settle_days(db: Session, pack: ContentPack, learner: Learner, session: StudySession, now: datetime) -> list[str]:
     """Finish each of the session's days whose questions are all closed (answered, skipped or
     revealed) and apply its consequences; returns spoken notes."""
     plan = plan_items(session)
@@ -46,11 +44,7 @@ def settle_days(
             continue
         scored = [(plan[i], queries.item_score(attempts.get(i, []))) for i in positions]
         score = round(fmean(s for _, s in scored), 4)
-        db.add(
-            DayProgress(
-                learner_id=learner.id, day=day, status="finished", completed_at=now, score=score
-            )
-        )
+        db.add(DayProgress(learner_id=learner.id, day=day, status="finished", completed_at=now, score=score))
         db.flush()
         notes += _day_consequences(db, pack, learner.id, day, scored)
     return notes
@@ -95,9 +89,7 @@ def settle_baseline(db: Session, pack: ContentPack, learner: Learner, session: S
     """Score the 30 items into the gap matrix (0-5 per area), store it, and insert pods."""
     plan = plan_items(session)
     attempts = queries.session_attempts(db, session.id)
-    scores = {
-        item.question_id: queries.item_score(attempts.get(i, [])) for i, item in enumerate(plan)
-    }
+    scores = {item.question_id: queries.item_score(attempts.get(i, [])) for i, item in enumerate(plan)}
     gap = baseline_scores({item.id: item.area for item in pack.baseline}, scores)
     db.execute(delete(BaselineResult).where(BaselineResult.learner_id == learner.id))
     for area, score in gap.items():
@@ -125,8 +117,6 @@ def replan_unstarted(
     if not later:
         return
     adjustments: list[Adjustment] = queries.adjustments(db, learner_id)
-    fresh = [
-        i for d in later for i in items_for_day(pack, resolve_day(pack, d, adjustments), history)
-    ]
+    fresh = [i for d in later for i in items_for_day(pack, resolve_day(pack, d, adjustments), history)]
     kept = [i for i in plan if i.day not in later]
     session.plan = [i.to_json() for i in kept + fresh]

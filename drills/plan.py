@@ -23,9 +23,7 @@ from drills.seed import (
     QUIZ_DAYS,
 )
 
-DayType = Literal[
-    "topic", "light", "quiz", "mock", "buffer", "power_review", "remedial", "pod", "done"
-]
+DayType = Literal["topic", "light", "quiz", "mock", "buffer", "power_review", "remedial", "pod", "done"]
 AdjustmentKind = Literal["remedial_focus", "pod", "moved_topic"]
 
 
@@ -92,9 +90,7 @@ def resolve_day(pack: ContentPack, day: int, adjustments: Iterable[Adjustment] =
     focus = [a for a in here if a.kind == "remedial_focus"]
     if focus:
         names = [ref_title(pack, a.ref) for a in focus]
-        return PlanDay(
-            day, "remedial", week, "Remedial focus: " + " and ".join(names), adjustments=here
-        )
+        return PlanDay(day, "remedial", week, "Remedial focus: " + " and ".join(names), adjustments=here)
     if day == LIGHT_DAY:
         return PlanDay(day, "light", week, "Light day", adjustments=here)
     if day in (MOCK_1_DAY, MOCK_2_DAY):
@@ -147,9 +143,7 @@ def session_days(finished: Collection[int], double_up: bool) -> tuple[int, ...]:
     return (first, second) if second <= PLAN_DAYS else (first,)
 
 
-def fit_check(
-    finished: Collection[int], on: date, interview: date | None, double_up: bool = False
-) -> FitCheck:
+def fit_check(finished: Collection[int], on: date, interview: date | None, double_up: bool = False) -> FitCheck:
     """Do the unfinished plan days still fit before the interview (one or two a day)?"""
     left = sum(1 for d in range(1, PLAN_DAYS + 1) if d not in finished)
     if interview is None:

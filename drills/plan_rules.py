@@ -78,9 +78,7 @@ def mock_outcome(day: int, scores: Iterable[tuple[str, float]], remedial: bool) 
     adjustments: tuple[Adjustment, ...] = ()
     if remedial:
         source = f"mock:{day}"
-        adjustments = tuple(
-            Adjustment(BUFFER_DAY, "remedial_focus", f"area:{a}", source) for a in red
-        )
+        adjustments = tuple(Adjustment(BUFFER_DAY, "remedial_focus", f"area:{a}", source) for a in red)
     return MockOutcome(area_scores, red, adjustments)
 
 
@@ -102,9 +100,7 @@ def triggered_pods(pack: ContentPack, gap: Mapping[str, int]) -> tuple[Pod, ...]
     return tuple(p for p in pack.pods if gap.get(p.area, 5) < p.below)
 
 
-def place_pods(
-    pack: ContentPack, pods: Iterable[Pod], finished: Collection[int]
-) -> tuple[Adjustment, ...]:
+def place_pods(pack: ContentPack, pods: Iterable[Pod], finished: Collection[int]) -> tuple[Adjustment, ...]:
     """Each pod takes the next light day (10, then 29) that is not finished and not already
     holding a pod, since a pod is a day's work. When none is left, DL-BOOT replaces the next
     unfinished Gen-AI day (not a quiz day), whose topic moves to the buffer day if still open;

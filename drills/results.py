@@ -111,9 +111,7 @@ class AnswerFeedback:
     jargon_used: tuple[str, ...] = ()
 
     @classmethod
-    def from_grade(
-        cls, grade: GradeResult, feedback: str, retry_prompt: str | None
-    ) -> AnswerFeedback:
+    def from_grade(cls, grade: GradeResult, feedback: str, retry_prompt: str | None) -> AnswerFeedback:
         return cls(
             feedback,
             grade.score,

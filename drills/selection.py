@@ -68,9 +68,7 @@ def weakest_units(units: Iterable[Unit], history: History) -> list[Unit]:
     return sorted(units, key=lambda u: (unit_score(u, history), u.number))
 
 
-def daily_drill(
-    unit: Unit, history: History, day: int | None, part: str = "drill"
-) -> list[PlanItem]:
+def daily_drill(unit: Unit, history: History, day: int | None, part: str = "drill") -> list[PlanItem]:
     """1 theory + 1 design + 1 ELI5 from the unit."""
     picks = [fresh_first(unit.of_kind(kind), history)[0] for kind in ("theory", "design", "eli5")]
     return [PlanItem(q.id, part, day) for q in picks]
@@ -79,8 +77,7 @@ def daily_drill(
 def quiz(pack: ContentPack, day: int, history: History, exclude: Sequence[str]) -> list[PlanItem]:
     """5 theory questions round-robin over the week's units so far, fresh ones first."""
     queues = [
-        [q for q in fresh_first(u.of_kind("theory"), history) if q.id not in exclude]
-        for u in quiz_units(pack, day)
+        [q for q in fresh_first(u.of_kind("theory"), history) if q.id not in exclude] for u in quiz_units(pack, day)
     ]
     picks: list[PlanItem] = []
     while len(picks) < QUIZ_SIZE and any(queues):
@@ -90,9 +87,7 @@ def quiz(pack: ContentPack, day: int, history: History, exclude: Sequence[str]) 
     return picks
 
 
-def review(
-    units: Sequence[Unit], history: History, count: int, part: str, day: int
-) -> list[PlanItem]:
+def review(units: Sequence[Unit], history: History, count: int, part: str, day: int) -> list[PlanItem]:
     """`count` theory questions, one per unit, from the weakest units; each unit's weakest one."""
     ranked = weakest_units(units, history)
     picks: list[PlanItem] = []
@@ -100,9 +95,7 @@ def review(
     while len(picks) < count:
         before = len(picks)
         for unit in ranked:
-            choices = [
-                q for q in weakest_first(unit.of_kind("theory"), history) if q.id not in used
-            ]
+            choices = [q for q in weakest_first(unit.of_kind("theory"), history) if q.id not in used]
             if choices and len(picks) < count:
                 used.add(choices[0].id)
                 picks.append(PlanItem(choices[0].id, part, day))
@@ -137,9 +130,7 @@ def mock(pack: ContentPack, day: int, history: History) -> list[PlanItem]:
         used_units.add(unit.number)
         items.append(PlanItem(fresh_first(unit.of_kind("theory"), history)[0].id, "mock", day))
     design_units = [u for u in weakest_units(pack.units, history) if u.number not in used_units]
-    items.append(
-        PlanItem(fresh_first(design_units[0].of_kind("design"), history)[0].id, "mock", day)
-    )
+    items.append(PlanItem(fresh_first(design_units[0].of_kind("design"), history)[0].id, "mock", day))
     if day == MOCK_2_DAY:
         items.append(PlanItem(fresh_first(pack.system_design, history)[0].id, "mock", day))
     items.append(PlanItem(fresh_first(pack.behavioural, history)[0].id, "mock", day))

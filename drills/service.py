@@ -133,15 +133,11 @@ class StudyService(AttemptDesk):
             learner = queries.learner(db, learner_id)
             finished = set(queries.finished_days(db, learner_id))
             adjustments = queries.adjustments(db, learner_id)
-            baseline_done = bool(
-                db.scalar(select(func.count()).where(BaselineResult.learner_id == learner_id))
-            )
+            baseline_done = bool(db.scalar(select(func.count()).where(BaselineResult.learner_id == learner_id)))
         plan_day = resolve_day(self.pack, today(finished), adjustments)
         days = session_days(finished, learner.double_up)
         fit = fit_check(finished, self._clock(), learner.interview_date, learner.double_up)
-        remedial = tuple(
-            RemedialView(a.kind, a.ref, ref_title(self.pack, a.ref)) for a in plan_day.adjustments
-        )
+        remedial = tuple(RemedialView(a.kind, a.ref, ref_title(self.pack, a.ref)) for a in plan_day.adjustments)
         pods = [r.title for r in remedial if r.kind == "pod"]
         summary = spoken.day_summary(plan_day, days, pods)
         if fit.message:
@@ -170,9 +166,7 @@ class StudyService(AttemptDesk):
         if mode not in MODES:
             raise BadRequest("I can run a drill, an explain-it-simply round, or the baseline.")
         if mode == "flashcards":
-            raise Conflict(
-                "Flashcard review isn't ready yet. Say 'start' for today's drill instead."
-            )
+            raise Conflict("Flashcard review isn't ready yet. Say 'start' for today's drill instead.")
         with self._db(learner_id) as db:
             learner = queries.learner(db, learner_id)
             now = utcnow()

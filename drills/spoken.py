@@ -97,8 +97,7 @@ def day_summary(plan_day: PlanDay, days: Sequence[int], pod_titles: Sequence[str
     title = say(plan_day.title)
     lead = f"Day {day} of {PLAN_DAYS}"
     texts = {
-        "topic": f"{lead}: {title}. Today's drill is one theory, one design and one "
-        "explain-it-like-I'm-five question.",
+        "topic": f"{lead}: {title}. Today's drill is one theory, one design and one explain-it-like-I'm-five question.",
         "quiz": f"{lead}: {title}. Three drill questions, then the mid-week quiz: five questions "
         "on this week's topics. You need 80 percent to move on.",
         "light": f"{lead} is a light day: a short review of your weakest answers.",
@@ -119,14 +118,10 @@ def session_intro(mode: str, label: str, total: int) -> str:
     count = plural(total, "question")
     if mode == "baseline":
         return (
-            f"The baseline assessment: {count} across five areas. "
-            "Answer each in a sentence or two. Here is the first."
+            f"The baseline assessment: {count} across five areas. Answer each in a sentence or two. Here is the first."
         )
     if mode == "eli5":
-        return (
-            f"Explain it like I'm five: {say(label)}. {count.capitalize()}. "
-            "Keep it simple. Here is the first."
-        )
+        return f"Explain it like I'm five: {say(label)}. {count.capitalize()}. Keep it simple. Here is the first."
     return f"{say(label)}. {count.capitalize()} today. Here is the first."
 
 

@@ -46,7 +46,11 @@ class VivaServer:
     def start(self, timeout: float = 600) -> VivaServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "voicebot.cli", "serve"],
-            cwd=REPO, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=REPO,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
             start_new_session=True,
         )
         ready = threading.Event()
@@ -84,15 +88,17 @@ class VivaServer:
 
 def viva_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIVA_") or k == "VIVA_SHARED_DIR"}
-    env.update({
-        "VIVA_DATA_DIR": str(data_dir),
-        "VIVA_SERVER__PORT": str(free_port()),
-        "VIVA_API__PORT": str(free_port()),
-        "VIVA_RASA__PORT": str(free_port()),
-        "VIVA_RASA__ACTIONS_PORT": str(free_port()),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "VIVA_DATA_DIR": str(data_dir),
+            "VIVA_SERVER__PORT": str(free_port()),
+            "VIVA_API__PORT": str(free_port()),
+            "VIVA_RASA__PORT": str(free_port()),
+            "VIVA_RASA__ACTIONS_PORT": str(free_port()),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.update(extra)
     return env
 

@@ -27,7 +27,9 @@ def test_say_then_transcribe_json(tmp_path: Path) -> None:
     said = viva("say", "Why does $X^T X$ appear in the normal equation?", "-o", str(wav))
     assert said.returncode == 0, said.stderr
     assert wav.stat().st_size > 20_000
-    heard = viva("transcribe", "--json", "--hotwords", "transpose normal equation", str(wav), str(tmp_path / "missing.wav"))
+    heard = viva(
+        "transcribe", "--json", "--hotwords", "transpose normal equation", str(wav), str(tmp_path / "missing.wav")
+    )
     assert heard.returncode == 1  # one of the files failed
     lines = [json.loads(line) for line in heard.stdout.splitlines()]
     ok, failed = lines
@@ -39,7 +41,9 @@ def test_say_then_transcribe_json(tmp_path: Path) -> None:
 
 def test_transcribe_stream_prints_partials_then_final(tmp_path: Path, say) -> None:
     wav = tmp_path / "answer.wav"
-    speech = say("Dropout randomly zeroes activations during training, which acts like an ensemble of thinner networks.")
+    speech = say(
+        "Dropout randomly zeroes activations during training, which acts like an ensemble of thinner networks."
+    )
     write_wav(wav, np.concatenate([silence(0.5), speech, silence(0.8)]))
     out = viva("transcribe", "--stream", str(wav))
     assert out.returncode == 0, out.stderr

@@ -45,17 +45,13 @@ class CoquiEngine:
                 "the coqui engine needs Coqui TTS: pip install 'viva[coqui]' (coqui-tts, with "
                 f"torch and torchaudio; scripts/test-coqui.sh builds such a venv): {exc}"
             ) from exc
-        self._synth = Synthesizer(
-            tts_checkpoint=str(checkpoint), tts_config_path=str(config), use_cuda=False
-        )
+        self._synth = Synthesizer(tts_checkpoint=str(checkpoint), tts_config_path=str(config), use_cuda=False)
         self._pad = PAD_SILENCE_SAMPLES
         self.sample_rate: int = int(self._synth.output_sample_rate)
         # Glow-TTS, VITS and the FastPitch family stretch predicted durations by
         # `length_scale`; other models (Tacotron, ...) have none and ignore the rate.
         model = self._synth.tts_model
-        self._base_length_scale: float | None = (
-            float(model.length_scale) if hasattr(model, "length_scale") else None
-        )
+        self._base_length_scale: float | None = float(model.length_scale) if hasattr(model, "length_scale") else None
 
     def synthesize(self, sentence: str, rate: float) -> np.ndarray:
         if not sentence.strip():

@@ -67,8 +67,12 @@ class AnswerTaker:
         self._active = False
         self._partial = event.text
         words = tuple(
-            {"word": w.text, "start": round(w.start + self._offset, 3), "end": round(w.end + self._offset, 3),
-             "probability": w.probability}
+            {
+                "word": w.text,
+                "start": round(w.start + self._offset, 3),
+                "end": round(w.end + self._offset, 3),
+                "probability": w.probability,
+            }
             for w in event.words
         )
         return AnswerAudio(

@@ -37,7 +37,9 @@ def _convert(value: Any, kind: Any, where: str) -> Any:
     if origin is tuple:
         items = value.split(",") if isinstance(value, str) else list(value)
         inner = typing.get_args(kind)[0]
-        return tuple(_convert(item.strip() if isinstance(item, str) else item, inner, where) for item in items if item != "")
+        return tuple(
+            _convert(item.strip() if isinstance(item, str) else item, inner, where) for item in items if item != ""
+        )
     try:
         if kind is bool:
             if isinstance(value, bool):

@@ -27,5 +27,9 @@ class Metrics:
         out = {}
         for name, values in sorted(self._samples.items()):
             data = np.asarray(values)
-            out[name] = {"n": int(data.size), "p50": float(np.percentile(data, 50)), "p95": float(np.percentile(data, 95))}
+            out[name] = {
+                "n": int(data.size),
+                "p50": float(np.percentile(data, 50)),
+                "p95": float(np.percentile(data, 95)),
+            }
         return out

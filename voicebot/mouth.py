@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from concurrent.futures import Executor
 
 from tts.engine import AudioChunk
@@ -46,10 +47,8 @@ class Mouth:
                     return False
         finally:
             self._synthesising -= 1
-            try:
+            with contextlib.suppress(ValueError):  # cancelled while a worker is inside the generator
                 chunks.close()
-            except ValueError:  # cancelled while a worker thread is inside the generator
-                pass
 
     def interrupt(self) -> None:
         self.queue.clear()

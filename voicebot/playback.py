@@ -112,7 +112,9 @@ class SpeechTrack(MediaStreamTrack):
         if speaking and not self._was_playing and self._on_first_frame is not None:
             self._on_first_frame(time.monotonic())
         self._was_playing = speaking
-        frame = av.AudioFrame.from_ndarray((samples if speaking else _SILENCE).reshape(1, -1), format="s16", layout="mono")
+        frame = av.AudioFrame.from_ndarray(
+            (samples if speaking else _SILENCE).reshape(1, -1), format="s16", layout="mono"
+        )
         frame.sample_rate = OUT_RATE
         frame.pts = self._pts
         frame.time_base = _TIME_BASE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import signal
@@ -22,12 +23,27 @@ log = logging.getLogger("viva.serve")
 FIXED_PROMPTS = (
     # Openers the dialogue repeats: rendered once at start-up, so the first audio of most
     # replies comes from the cache (the feedback's "Good:" is its first chunk, see tts.speaker).
-    "Good:", "Excellent:", "Nice.", "Okay.", "No problem.", "Thanks, noted.", "Okay, skipped.",
-    "Here's the question again.", "Here's a model answer.", "Here is the first.",
-    "Say next when you're ready.", "Say 'answer' for a model answer, or 'next' to continue.",
-    "Say 'next' for the next question.", "Okay, I'll speak more slowly.", "Okay, I'll speak faster.",
-    "Sure, take your time.", "Answer whenever you're ready.", "Okay, paused.", "Hi, I'm Viva.",
-    "Sorry, I didn't catch that.", "Take your time. Say hint if you're stuck, or repeat to hear the question again.",
+    "Good:",
+    "Excellent:",
+    "Nice.",
+    "Okay.",
+    "No problem.",
+    "Thanks, noted.",
+    "Okay, skipped.",
+    "Here's the question again.",
+    "Here's a model answer.",
+    "Here is the first.",
+    "Say next when you're ready.",
+    "Say 'answer' for a model answer, or 'next' to continue.",
+    "Say 'next' for the next question.",
+    "Okay, I'll speak more slowly.",
+    "Okay, I'll speak faster.",
+    "Sure, take your time.",
+    "Answer whenever you're ready.",
+    "Okay, paused.",
+    "Hi, I'm Viva.",
+    "Sorry, I didn't catch that.",
+    "Take your time. Say hint if you're stuck, or repeat to hear the question again.",
 )
 
 
@@ -56,10 +72,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         cert, key = self_signed(settings.data_dir / "tls", server.host)
         server = replace(server, cert=cert, key=key)
     settings = replace(settings, server=server)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
@@ -93,8 +107,10 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     server = settings.server
     context = _ssl_context(settings)
     if not _loopback(server.host) and context is None:
-        print("warning: browsers only allow the microphone on https:// off localhost; "
-              "pass --cert/--key or --self-signed", file=sys.stderr)
+        print(
+            "warning: browsers only allow the microphone on https:// off localhost; pass --cert/--key or --self-signed",
+            file=sys.stderr,
+        )
     allow_loopback_candidates(server.host)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()

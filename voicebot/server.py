@@ -119,7 +119,9 @@ def _ice_servers(deps: VoiceDeps) -> list[dict[str, str]]:
 
 async def _health(request: web.Request) -> web.Response:
     deps = request.app["deps"]
-    return web.json_response({"ok": True, "sessions": len(request.app["sessions"].live), "ice_servers": _ice_servers(deps)})
+    return web.json_response(
+        {"ok": True, "sessions": len(request.app["sessions"].live), "ice_servers": _ice_servers(deps)}
+    )
 
 
 def _learner_json(service: Any, view: Any) -> dict[str, Any]:
@@ -216,12 +218,14 @@ async def _offer(request: web.Request) -> web.Response:
     sessions.add(session)
     session.start()
     session.log.info("session started for a learner")
-    return web.json_response({
-        "sdp": pc.localDescription.sdp,
-        "type": pc.localDescription.type,
-        "session_id": session_id,
-        "ice_servers": _ice_servers(deps),
-    })
+    return web.json_response(
+        {
+            "sdp": pc.localDescription.sdp,
+            "type": pc.localDescription.type,
+            "session_id": session_id,
+            "ice_servers": _ice_servers(deps),
+        }
+    )
 
 
 async def _shutdown(app: web.Application) -> None:

@@ -53,8 +53,14 @@ class _Input:
 class VoiceSession:
     """Owns every task it starts; `close()` cancels them and keeps what was said."""
 
-    def __init__(self, session_id: str, learner_id: str, deps: VoiceDeps, pc: RTCPeerConnection,
-                 on_closed: Callable[[VoiceSession], None]) -> None:
+    def __init__(
+        self,
+        session_id: str,
+        learner_id: str,
+        deps: VoiceDeps,
+        pc: RTCPeerConnection,
+        on_closed: Callable[[VoiceSession], None],
+    ) -> None:
         self.id = session_id
         self.learner_id = learner_id
         self.deps = deps
@@ -66,8 +72,12 @@ class VoiceSession:
         self.mouth = Mouth(deps.speaker, deps.tts_executor, self.queue)
         self.conversation = Conversation(learner_id, deps.dialogue, deps.study)
         self.recognizer = StreamingRecognizer(
-            deps.pool, self._on_asr, asr=deps.settings.asr, vad=deps.settings.vad,
-            profile=EndpointProfile.COMMAND, hotwords=COMMAND_HOTWORDS,
+            deps.pool,
+            self._on_asr,
+            asr=deps.settings.asr,
+            vad=deps.settings.vad,
+            profile=EndpointProfile.COMMAND,
+            hotwords=COMMAND_HOTWORDS,
         )
         self.answers = AnswerTaker(deps, learner_id, self._spawn)
         self.barge_in = BargeInPolicy()
@@ -269,14 +279,16 @@ class VoiceSession:
 
     def _publish_state(self, thinking: bool = False) -> None:
         state = self.conversation.state
-        self.send({
-            "type": "state",
-            "listening": not self.mouth.busy and not thinking,
-            "speaking": self.mouth.busy,
-            "thinking": thinking,
-            **state.as_json(),
-            "learner": {"id": self.learner_id},
-        })
+        self.send(
+            {
+                "type": "state",
+                "listening": not self.mouth.busy and not thinking,
+                "speaking": self.mouth.busy,
+                "thinking": thinking,
+                **state.as_json(),
+                "learner": {"id": self.learner_id},
+            }
+        )
 
     # -- shutdown ------------------------------------------------------------------------------
 

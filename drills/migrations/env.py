@@ -34,9 +34,7 @@ def run_migrations_online() -> None:
     try:
         with engine.connect() as connection:
             # Batch mode lets later revisions alter SQLite tables (copy-and-move).
-            context.configure(
-                connection=connection, target_metadata=target_metadata, render_as_batch=True
-            )
+            context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
             with context.begin_transaction():
                 context.run_migrations()
     finally:

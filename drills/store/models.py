@@ -80,9 +80,7 @@ class Attempt(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
-    session_id: Mapped[str | None] = mapped_column(
-        ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True
-    )
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True)
     plan_day: Mapped[int | None] = mapped_column(Integer, nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     """Index of the plan item in its session (a retry shares it)."""
@@ -123,9 +121,7 @@ class Attempt(Base):
 class DayProgress(Base):
     __tablename__ = "day_progress"
 
-    learner_id: Mapped[str] = mapped_column(
-        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
-    )
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[str] = mapped_column(String(20), default="finished")
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -153,9 +149,7 @@ class BaselineResult(Base):
 
     __tablename__ = "baseline_results"
 
-    learner_id: Mapped[str] = mapped_column(
-        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
-    )
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
     area: Mapped[str] = mapped_column(String(32), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

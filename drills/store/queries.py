@@ -44,11 +44,7 @@ def finished_days(db: Session, learner_id: str) -> dict[int, DayProgress]:
 
 
 def adjustments(db: Session, learner_id: str) -> list[Adjustment]:
-    rows = db.scalars(
-        select(PlanAdjustment)
-        .where(PlanAdjustment.learner_id == learner_id)
-        .order_by(PlanAdjustment.id)
-    )
+    rows = db.scalars(select(PlanAdjustment).where(PlanAdjustment.learner_id == learner_id).order_by(PlanAdjustment.id))
     return [Adjustment(r.day, r.kind, r.ref, r.source) for r in rows]  # type: ignore[arg-type]
 
 
@@ -57,11 +53,7 @@ def add_adjustments(db: Session, learner_id: str, new: list[Adjustment]) -> None
     for a in new:
         if (a.day, a.kind, a.ref) not in existing:
             existing.add((a.day, a.kind, a.ref))
-            db.add(
-                PlanAdjustment(
-                    learner_id=learner_id, day=a.day, kind=a.kind, ref=a.ref, source=a.source
-                )
-            )
+            db.add(PlanAdjustment(learner_id=learner_id, day=a.day, kind=a.kind, ref=a.ref, source=a.source))
 
 
 def drop_open_adjustments(db: Session, learner_id: str, source: str, finished: set[int]) -> None:
@@ -95,9 +87,7 @@ def session_attempts(db: Session, session_id: str) -> dict[int, list[Attempt]]:
 
 def latest_attempt(db: Session, session_id: str) -> Attempt | None:
     query = (
-        select(Attempt)
-        .where(Attempt.session_id == session_id)
-        .order_by(Attempt.position.desc(), Attempt.try_no.desc())
+        select(Attempt).where(Attempt.session_id == session_id).order_by(Attempt.position.desc(), Attempt.try_no.desc())
     )
     return db.scalars(query).first()
 

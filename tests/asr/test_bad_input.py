@@ -64,7 +64,9 @@ def test_odd_formats_and_clipping_still_transcribe(pool, say, tmp_path, name, so
     if shutil.which("sox") is None:
         pytest.skip("sox is not installed (make setup installs it)")
     source = tmp_path / "source.wav"
-    write_wav(source, np.concatenate([silence(0.5), say("The kernel trick maps data into a higher dimension."), silence(0.5)]))
+    write_wav(
+        source, np.concatenate([silence(0.5), say("The kernel trick maps data into a higher dimension."), silence(0.5)])
+    )
     target = tmp_path / name
     args = ["sox", "-q", "-V1", str(source)]
     args += [str(target), *sox_args] if sox_args and sox_args[0] == "gain" else [*sox_args, str(target)]
@@ -87,5 +89,10 @@ def test_noise_gives_no_hallucinated_words(pool, tmp_path, level: float) -> None
     rng = np.random.default_rng(1)
     envelope = 0.5 + 0.5 * np.sin(2 * np.pi * 3 * np.arange(60 * SAMPLE_RATE) / SAMPLE_RATE)
     path = tmp_path / "noise.wav"
-    write_wav(path, np.concatenate([noise(30, level), (noise(30, level, seed=2) * envelope[: 30 * SAMPLE_RATE]) + 0 * rng.random()]))
+    write_wav(
+        path,
+        np.concatenate(
+            [noise(30, level), (noise(30, level, seed=2) * envelope[: 30 * SAMPLE_RATE]) + 0 * rng.random()]
+        ),
+    )
     assert run(pool, path).text == ""

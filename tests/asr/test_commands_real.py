@@ -13,8 +13,18 @@ from voicebot.session import COMMAND_HOTWORDS
 pytestmark = pytest.mark.slow
 
 COMMANDS = [
-    "repeat the question", "skip", "next", "give me a hint", "tell me the answer", "slower please",
-    "let me try again", "i don't know", "skip this one", "next question", "faster", "stop",
+    "repeat the question",
+    "skip",
+    "next",
+    "give me a hint",
+    "tell me the answer",
+    "slower please",
+    "let me try again",
+    "i don't know",
+    "skip this one",
+    "next question",
+    "faster",
+    "stop",
 ]
 
 
@@ -23,7 +33,9 @@ def test_commands_are_heard(transcriber, say, tmp_path, voice: str) -> None:
     heard = []
     for index, phrase in enumerate(COMMANDS):
         audio = say(phrase) if voice == "piper" else load_file(espeak(phrase, tmp_path / f"{index}.wav"))
-        text = transcriber.transcribe(np.concatenate([silence(0.3), audio, silence(0.25)]), DecodeRequest(beam_size=5, hotwords=COMMAND_HOTWORDS)).text
+        text = transcriber.transcribe(
+            np.concatenate([silence(0.3), audio, silence(0.25)]), DecodeRequest(beam_size=5, hotwords=COMMAND_HOTWORDS)
+        ).text
         assert not _looped(text), text
         heard.append(normalize(text))
     right = [h for h, p in zip(heard, COMMANDS, strict=True) if normalize(p) in h]

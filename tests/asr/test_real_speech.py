@@ -31,7 +31,10 @@ def test_offline_wer_on_shared_clips(clips, offline) -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("jfk.flac", "and so my fellow americans ask not what your country can do for you ask what you can do for your country"),
+        (
+            "jfk.flac",
+            "and so my fellow americans ask not what your country can do for you ask what you can do for your country",
+        ),
         ("1089-134691-0000.flac", "he could wait no longer"),
         ("LJ001-0008.wav", None),
     ],

@@ -28,7 +28,9 @@ class Learner:
     def say(self, text: str) -> list[BotTurn]:
         metadata: dict[str, Any] = {"typed": True}
         if self.state.answering and not text.startswith("/"):
-            grading = http_json(f"{self.server.api_url}/attempts/{self.state.attempt_id}/transcript", {"text": text, "typed": True})
+            grading = http_json(
+                f"{self.server.api_url}/attempts/{self.state.attempt_id}/transcript", {"text": text, "typed": True}
+            )
             metadata.update(attempt_id=self.state.attempt_id, grading=grading["grading"])
         turns = parse_turns(rasa_say(self.server, self.id, text, metadata))
         assert turns, f"empty reply to {text!r}"
@@ -49,6 +51,4 @@ def store(server: VivaServer) -> sqlite3.Connection:
 
 def attempts(server: VivaServer, learner_id: str) -> list[sqlite3.Row]:
     with store(server) as db:
-        return db.execute(
-            "SELECT * FROM attempts WHERE learner_id = ? ORDER BY created_at", (learner_id,)
-        ).fetchall()
+        return db.execute("SELECT * FROM attempts WHERE learner_id = ? ORDER BY created_at", (learner_id,)).fetchall()

@@ -96,7 +96,15 @@ def test_trap_answer_is_stored_verbatim(viva_server) -> None:
 
 def test_every_bot_turn_carries_state(viva_server) -> None:
     learner = Learner(viva_server)
-    for text in ("hi", "what's today's topic", "start the drill", "give me a hint", "slower please", "how am i doing", "stop"):
+    for text in (
+        "hi",
+        "what's today's topic",
+        "start the drill",
+        "give me a hint",
+        "slower please",
+        "how am i doing",
+        "stop",
+    ):
         turns = learner.say(text)
         assert any(t.state is not None for t in turns), f"no payload after {text!r}"
     assert any(t.state and t.state.rate and t.state.rate < 1 for t in learner.history)

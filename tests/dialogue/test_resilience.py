@@ -81,7 +81,9 @@ def test_failing_actions_reply_gracefully_and_the_answer_is_stored(own_server: V
     answer = "Entropy and Gini both measure impurity; pruning trades size for error."
 
     async def talk() -> tuple[list, list]:
-        runtime = RasaRuntime(options, settings.data_dir, api_url=f"http://127.0.0.1:{free_port()}", progress=lambda m: None)
+        runtime = RasaRuntime(
+            options, settings.data_dir, api_url=f"http://127.0.0.1:{free_port()}", progress=lambda m: None
+        )
         async with runtime:
             conversation = Conversation(view.learner_id, RasaRestClient(runtime.url, 30.0), port)
             started = await conversation.send("/start_drill")
@@ -101,13 +103,19 @@ def test_action_server_down_still_gets_a_reply(own_server: VivaServer) -> None:
     learner = Learner(own_server)
     learner.say("start today's drill")
     actions_port = int(own_server.env["VIVA_RASA__ACTIONS_PORT"])
-    killed = [c.pid for c in psutil.net_connections("tcp") if c.laddr and c.laddr.port == actions_port and c.status == "LISTEN"]
+    killed = [
+        c.pid
+        for c in psutil.net_connections("tcp")
+        if c.laddr and c.laddr.port == actions_port and c.status == "LISTEN"
+    ]
     assert killed, "action server not found"
     for pid in killed:
         psutil.Process(pid).kill()
 
     async def talk() -> list:
-        conversation = Conversation(learner.id, RasaRestClient(own_server.rasa_url, 30.0), StudyPort(_service(own_server)))
+        conversation = Conversation(
+            learner.id, RasaRestClient(own_server.rasa_url, 30.0), StudyPort(_service(own_server))
+        )
         return await conversation.learner_said("give me a hint")
 
     started = time.monotonic()

@@ -47,9 +47,7 @@ def db_url(tmp_path: Path) -> str:
 @pytest.fixture
 def service(pack: ContentPack, db_url: str, clock: Clock) -> Iterator[StudyService]:
     upgrade_database(db_url)
-    study = StudyService(
-        pack, make_session_factory(make_engine(db_url)), KeyPointGrader(), clock=clock
-    )
+    study = StudyService(pack, make_session_factory(make_engine(db_url)), KeyPointGrader(), clock=clock)
     yield study
     study.close()
 
@@ -58,9 +56,7 @@ def good_answer(pack: ContentPack, question_id: str) -> str:
     return pack.item(question_id).answer_text
 
 
-def run_session(
-    service: StudyService, learner_id: str, answer: Callable[[str], str | None]
-) -> list[Turn]:
+def run_session(service: StudyService, learner_id: str, answer: Callable[[str], str | None]) -> list[Turn]:
     """Drive the running session to its end; `answer(question_id)` gives the text, None skips."""
     turns = []
     while True:

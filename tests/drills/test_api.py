@@ -28,9 +28,7 @@ async def client(service: StudyService) -> AsyncIterator[TestClient]:
         yield test_client
 
 
-async def call(
-    client: TestClient, method: str, path: str, body: Any = None, status: int = 200
-) -> Any:
+async def call(client: TestClient, method: str, path: str, body: Any = None, status: int = 200) -> Any:
     response = await client.request(method, V1 + path, json=body)
     data = await response.json()
     assert response.status == status, data
@@ -61,9 +59,7 @@ async def test_a_whole_drill(client: TestClient, pack: ContentPack) -> None:
         assert current["attempt_id"] == turn["attempt_id"]
         attempt = turn["attempt_id"]
         text = good_answer(pack, question["id"])
-        partial = await call(
-            client, "POST", f"/attempts/{attempt}/transcript", {"text": text[:40], "final": False}
-        )
+        partial = await call(client, "POST", f"/attempts/{attempt}/transcript", {"text": text[:40], "final": False})
         assert partial["grading"]["score"] < 1.0
         graded = await call(
             client,
@@ -80,12 +76,8 @@ async def test_a_whole_drill(client: TestClient, pack: ContentPack) -> None:
         )
         assert graded["grading"]["score"] == 1.0 and graded["grading"]["missed"] == []
         result = await call(client, "POST", f"/attempts/{attempt}/answer", {"text": text})
-        assert (
-            result["score"] == 1.0 and result["retry"] is False and result["retry_prompt"] is None
-        )
-        assert result["feedback"].endswith(
-            "Say 'answer' for a model answer, or 'next' to continue."
-        )
+        assert result["score"] == 1.0 and result["retry"] is False and result["retry_prompt"] is None
+        assert result["feedback"].endswith("Say 'answer' for a model answer, or 'next' to continue.")
     done = await call(client, "POST", f"/learners/{lid}/next-question")
     assert done["done"] is True and "100 percent" in done["summary"]
     plan = await call(client, "GET", f"/learners/{lid}/plan")
@@ -118,9 +110,7 @@ async def test_eli5_jargon_retry(client: TestClient) -> None:
     jargon = "An eigenvector is a vector the matrix only stretches: it keeps pointing the same way."
     result = await call(client, "POST", f"/attempts/{attempt}/answer", {"text": jargon})
     assert result["retry"] is True
-    assert (
-        result["retry_prompt"] == "Nice. Now try it again without the words eigenvector and matrix."
-    )
+    assert result["retry_prompt"] == "Nice. Now try it again without the words eigenvector and matrix."
     assert result["jargon_used"] == ["eigenvector", "matrix"]
     current = await call(client, "GET", f"/learners/{lid}/current")
     assert current["attempt_id"] == attempt  # the same attempt stays open
@@ -140,9 +130,7 @@ async def test_hint_reveal_skip_retry(client: TestClient, pack: ContentPack) -> 
     hints = pack.item(qid).hints
     assert (await call(client, "POST", f"/attempts/{attempt}/hint"))["hint"] == hints[0]
     assert (await call(client, "POST", f"/attempts/{attempt}/hint"))["hint"] == hints[1]
-    assert (await call(client, "POST", f"/attempts/{attempt}/hint"))["hint"].startswith(
-        "No more hints"
-    )
+    assert (await call(client, "POST", f"/attempts/{attempt}/hint"))["hint"].startswith("No more hints")
     revealed = await call(client, "POST", f"/attempts/{attempt}/reveal")
     assert revealed["model_answer"] == pack.item(qid).model_answer
     await call(client, "POST", f"/attempts/{attempt}/answer", {"text": "too late"}, 409)
@@ -151,9 +139,7 @@ async def test_hint_reveal_skip_retry(client: TestClient, pack: ContentPack) -> 
     assert retried["attempt_id"] != attempt and retried["question"]["id"] == qid
     assert retried["position"] == 1
     fresh = retried["attempt_id"]
-    result = await call(
-        client, "POST", f"/attempts/{fresh}/answer", {"text": good_answer(pack, qid)}
-    )
+    result = await call(client, "POST", f"/attempts/{fresh}/answer", {"text": good_answer(pack, qid)})
     assert result["score"] == 1.0
     second = await call(client, "POST", f"/learners/{lid}/next-question")
     assert second["position"] == 2
@@ -164,15 +150,11 @@ async def test_hint_reveal_skip_retry(client: TestClient, pack: ContentPack) -> 
     await call(client, "POST", f"/attempts/{third['attempt_id']}/answer", {"text": WRONG})
     done = await call(client, "POST", f"/learners/{lid}/next-question")
     assert done["done"] is True
-    assert (await call(client, "GET", f"/learners/{lid}/plan"))[
-        "day"
-    ] == 2  # skipped still finishes
+    assert (await call(client, "GET", f"/learners/{lid}/plan"))["day"] == 2  # skipped still finishes
     await call(client, "POST", f"/attempts/{fresh}/retry", None, 409)  # the session has ended
 
 
-async def test_baseline_run_produces_area_scores_and_pods(
-    client: TestClient, pack: ContentPack, db_url: str
-) -> None:
+async def test_baseline_run_produces_area_scores_and_pods(client: TestClient, pack: ContentPack, db_url: str) -> None:
     lid = await learner(client)
     started = await call(client, "POST", f"/learners/{lid}/sessions", {"mode": "baseline"})
     assert started["total"] == 30
@@ -182,18 +164,14 @@ async def test_baseline_run_produces_area_scores_and_pods(
         if turn["done"]:
             break
         item = pack.item(turn["question"]["id"])
-        assert turn["question"]["kind"] == "baseline" and turn["question"]["title"].startswith(
-            "Baseline"
-        )
+        assert turn["question"]["kind"] == "baseline" and turn["question"]["title"].startswith("Baseline")
         text = good_answer(pack, item.id)
         if item.area == "linear_algebra":
             text = WRONG
         elif item.area == "probability":
             probability_right += 1
             text = text if probability_right <= 3 else WRONG  # 3 of 6 → 2 of 5
-        result = await call(
-            client, "POST", f"/attempts/{turn['attempt_id']}/answer", {"text": text}
-        )
+        result = await call(client, "POST", f"/attempts/{turn['attempt_id']}/answer", {"text": text})
         assert result["feedback"] == "Thanks, noted. Say 'next' for the next question."
     assert "linear algebra 0 of 5, probability 2 of 5, classical ml 5 of 5" in turn["summary"]
     plan = await call(client, "GET", f"/learners/{lid}/plan")
@@ -203,19 +181,13 @@ async def test_baseline_run_produces_area_scores_and_pods(
     await asyncio.to_thread(finish_days, db_url, lid, range(1, 10))
     plan = await call(client, "GET", f"/learners/{lid}/plan")
     assert (plan["day"], plan["day_type"]) == (10, "pod")
-    assert plan["remedial"] == [
-        {"kind": "pod", "ref": "pod:LINALG", "title": pack.pod("LINALG").title}
-    ]
+    assert plan["remedial"] == [{"kind": "pod", "ref": "pod:LINALG", "title": pack.pod("LINALG").title}]
     await call(client, "POST", f"/learners/{lid}/sessions", {"mode": "drill"})
     turn = await call(client, "POST", f"/learners/{lid}/next-question")
-    assert (
-        turn["question"]["part"] == "pod" and turn["question"]["title"] == pack.pod("LINALG").title
-    )
+    assert turn["question"]["part"] == "pod" and turn["question"]["title"] == pack.pod("LINALG").title
 
 
-async def test_quiz_failure_causes_remedial_focus(
-    client: TestClient, pack: ContentPack, db_url: str
-) -> None:
+async def test_quiz_failure_causes_remedial_focus(client: TestClient, pack: ContentPack, db_url: str) -> None:
     lid = await learner(client)
     await asyncio.to_thread(finish_days, db_url, lid, range(1, 11))
     plan = await call(client, "GET", f"/learners/{lid}/plan")
@@ -224,11 +196,7 @@ async def test_quiz_failure_causes_remedial_focus(
     parts = []
     while not (turn := await call(client, "POST", f"/learners/{lid}/next-question"))["done"]:
         parts.append(turn["question"]["part"])
-        text = (
-            WRONG
-            if turn["question"]["part"] == "quiz"
-            else good_answer(pack, turn["question"]["id"])
-        )
+        text = WRONG if turn["question"]["part"] == "quiz" else good_answer(pack, turn["question"]["id"])
         await call(client, "POST", f"/attempts/{turn['attempt_id']}/answer", {"text": text})
     assert parts == ["drill"] * 3 + ["quiz"] * 5
     assert "Quiz score: 0 percent, under 80." in turn["summary"]
@@ -257,9 +225,7 @@ async def test_error_statuses(client: TestClient) -> None:
     empty = await call(client, "POST", f"/attempts/{attempt}/answer", {"text": "   "}, 400)
     assert empty["error"] == "I didn't catch an answer. Please say it again."
     await call(client, "POST", f"/attempts/{attempt}/transcript", {"text": ""}, 400)
-    await call(
-        client, "POST", f"/attempts/{attempt}/transcript", {"text": "x", "confidence": "high"}, 400
-    )
+    await call(client, "POST", f"/attempts/{attempt}/transcript", {"text": "x", "confidence": "high"}, 400)
     response = await client.post(f"{V1}/attempts/{attempt}/answer", data=b"{not json")
     assert response.status == 400 and "JSON" in (await response.json())["error"]
     response = await client.post(f"{V1}/attempts/{attempt}/answer", json=["a", "list"])
@@ -274,17 +240,13 @@ async def test_error_statuses(client: TestClient) -> None:
     assert nothing["summary"].startswith("Nothing is running")
 
 
-async def test_huge_answers_are_stored_not_refused(
-    client: TestClient, service: StudyService
-) -> None:
+async def test_huge_answers_are_stored_not_refused(client: TestClient, service: StudyService) -> None:
     lid = await learner(client)
     await call(client, "POST", f"/learners/{lid}/sessions", {"mode": "drill"})
     turn = await call(client, "POST", f"/learners/{lid}/next-question")
     text = "eigenvector scaled along the same line. " * 250  # 10,000 characters
     assert len(text) == 10_000
-    graded = await call(
-        client, "POST", f"/attempts/{turn['attempt_id']}/transcript", {"text": text}
-    )
+    graded = await call(client, "POST", f"/attempts/{turn['attempt_id']}/transcript", {"text": text})
     assert 0 < graded["grading"]["score"] < 1
     result = await call(client, "POST", f"/attempts/{turn['attempt_id']}/answer", {"text": text})
     assert result["score"] == graded["grading"]["score"]
@@ -306,9 +268,7 @@ async def test_the_loop_never_blocks(service: StudyService) -> None:
         await call(client, "POST", f"/learners/{lid}/sessions", {"mode": "drill"})
         turn = await call(client, "POST", f"/learners/{lid}/next-question")
         grading = asyncio.create_task(
-            call(
-                client, "POST", f"/attempts/{turn['attempt_id']}/transcript", {"text": "an answer"}
-            )
+            call(client, "POST", f"/attempts/{turn['attempt_id']}/transcript", {"text": "an answer"})
         )
         await asyncio.sleep(0.05)
         started = time.perf_counter()

@@ -34,9 +34,7 @@ def test_check_fails_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFi
     shutil.copytree(CONTENT_DIR, content)
     unit = content / "units" / "04-tokenization.yaml"
     text = unit.read_text(encoding="utf-8")
-    unit.write_text(
-        text.replace("genai_day: true", "genai_day: true\nmood: sunny", 1), encoding="utf-8"
-    )
+    unit.write_text(text.replace("genai_day: true", "genai_day: true\nmood: sunny", 1), encoding="utf-8")
     line = unit.read_text(encoding="utf-8").splitlines().index("mood: sunny") + 1
     special = content / "special" / "system_design.yaml"
     answer_line = special.read_text(encoding="utf-8")
@@ -44,10 +42,7 @@ def test_check_fails_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFi
     assert run_check(parse(["content", "check", "--dir", str(content)])) == 1
     err = capsys.readouterr().err
     assert f"units/04-tokenization.yaml:{line}: unit: unknown key 'mood'" in err
-    assert (
-        "special/system_design.yaml" in err
-        and "sd-1: the model answer does not cover key point 1" in err
-    )
+    assert "special/system_design.yaml" in err and "sd-1: the model answer does not cover key point 1" in err
     assert "2 problem(s)" in err
 
 

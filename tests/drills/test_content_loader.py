@@ -23,13 +23,9 @@ def test_real_pack_is_valid(pack: ContentPack) -> None:
         assert len(unit.of_kind("design")) >= 1
         assert len(unit.of_kind("eli5")) >= 2
         assert len(unit.flashcards) >= 8
-        assert all(
-            q.takeaway in {t.id for t in unit.takeaways} for q in unit.questions if q.kind != "eli5"
-        )
+        assert all(q.takeaway in {t.id for t in unit.takeaways} for q in unit.questions if q.kind != "eli5")
     assert len(pack.baseline) == 30
-    assert {a: sum(i.area == a for i in pack.baseline) for a in BASELINE_AREAS} == dict.fromkeys(
-        BASELINE_AREAS, 6
-    )
+    assert {a: sum(i.area == a for i in pack.baseline) for a in BASELINE_AREAS} == dict.fromkeys(BASELINE_AREAS, 6)
     assert len(pack.behavioural) >= 6 and len(pack.system_design) >= 4
     assert [p.id for p in pack.pods] == ["LINALG", "MATH-P", "DL-BOOT"]
 
@@ -90,19 +86,12 @@ def test_every_problem_is_reported_with_file_and_line(copy: Path) -> None:
         load_pack(copy)
     issues = caught.value.issues
     messages = {(i.file, i.line): i.message for i in issues}
-    assert (
-        "unknown key 'colour'"
-        in messages[("units/03-entropy-trees.yaml", line_of(unit, "colour: blue"))]
-    )
+    assert "unknown key 'colour'" in messages[("units/03-entropy-trees.yaml", line_of(unit, "colour: blue"))]
     designn = line_of(unit, "kind: designn") - 1  # the question's mapping starts on its id line
-    assert (
-        "expected kind theory | design | eli5" in messages[("units/03-entropy-trees.yaml", designn)]
-    )
+    assert "expected kind theory | design | eli5" in messages[("units/03-entropy-trees.yaml", designn)]
     dup = [i for i in issues if "already used" in i.message]
     assert dup and dup[0].file == "special/baseline.yaml"
-    lines = [
-        n for n, text in enumerate(baseline.read_text().splitlines(), 1) if "- id: b-la-1" in text
-    ]
+    lines = [n for n, text in enumerate(baseline.read_text().splitlines(), 1) if "- id: b-la-1" in text]
     assert dup[0].line == lines[1]
     assert f"special/baseline.yaml:{lines[0]}" in dup[0].message
     assert "units/03-entropy-trees.yaml" in str(caught.value)
@@ -116,9 +105,7 @@ def test_match_syntax_and_references(copy: Path) -> None:
     _, issues = check_content(copy)
     texts = [str(i) for i in issues]
     line = line_of(unit, "diag*onal")
-    assert any(
-        f"01-linear-algebra.yaml:{line}:" in t and "only allowed at the end" in t for t in texts
-    )
+    assert any(f"01-linear-algebra.yaml:{line}:" in t and "only allowed at the end" in t for t in texts)
     assert any(f":{line}:" in t and "empty alternative" in t for t in texts)
     assert any("svd-derivashun" in t and "not one of the unit's take-aways" in t for t in texts)
     assert any(f":{line_of(unit, 'days: [2]')}:" in t and "days must be [1]" in t for t in texts)
@@ -129,20 +116,13 @@ def test_counts_and_missing_fields(copy: Path) -> None:
     text = unit.read_text(encoding="utf-8")
     start = text.index("flashcards:")
     end = text.index("review:")
-    unit.write_text(
-        text[:start] + "flashcards:\n  - id: u06-c1\n    front: x\n" + text[end:], encoding="utf-8"
-    )
+    unit.write_text(text[:start] + "flashcards:\n  - id: u06-c1\n    front: x\n" + text[end:], encoding="utf-8")
     pods = copy / "special" / "pods.yaml"
-    edit(
-        pods, "trigger: {area: deep_learning, below: 2}", "trigger: {area: deep_learning, below: 9}"
-    )
+    edit(pods, "trigger: {area: deep_learning, below: 2}", "trigger: {area: deep_learning, below: 9}")
     (copy / "special" / "behavioural.yaml").unlink()
     _, issues = check_content(copy)
     texts = [str(i) for i in issues]
-    assert any(
-        "06-svm.yaml" in t and "'flashcards' has 1 flashcards, expected at least 8" in t
-        for t in texts
-    )
+    assert any("06-svm.yaml" in t and "'flashcards' has 1 flashcards, expected at least 8" in t for t in texts)
     assert any("06-svm.yaml" in t and "missing 'back'" in t for t in texts)
     assert any("pods.yaml" in t and "'below' must be a whole number 1..5" in t for t in texts)
     assert any(t.startswith("special/behavioural.yaml:0: the file is missing") for t in texts)

@@ -48,18 +48,14 @@ def test_match_syntax_problems() -> None:
     assert "empty alternative" in entry_problems("a|*")[0]
 
 
-def _question(
-    points: list[tuple[str, ...]], kind: str = "theory", jargon: tuple[str, ...] = ()
-) -> Question:
+def _question(points: list[tuple[str, ...]], kind: str = "theory", jargon: tuple[str, ...] = ()) -> Question:
     key_points = tuple(KeyPoint(f"point {i}", entries) for i, entries in enumerate(points, 1))
     return Question("x-1", kind, "prompt", key_points, avoid_jargon=jargon)  # type: ignore[arg-type]
 
 
 def test_every_entry_of_a_point_must_match() -> None:
     question = _question([("gradient|derivative", "zero|0"), ("project*",)])
-    assert grader.grade(question, "Set the gradient to 0.") == GradeResult(
-        0.5, ("point 1",), ("point 2",)
-    )
+    assert grader.grade(question, "Set the gradient to 0.") == GradeResult(0.5, ("point 1",), ("point 2",))
     assert grader.grade(question, "Take the gradient.").score == 0.0
     assert grader.grade(question, "The derivative is zero; it projects y.").score == 1.0
 
@@ -108,10 +104,7 @@ def test_off_topic_answers_score_low(pack: ContentPack, answer: str) -> None:
 def test_answers_to_other_questions_score_low(pack: ContentPack) -> None:
     items = list(pack.all_items())
     shift = len(items) // 2
-    scores = [
-        grader.grade(item, items[(i + shift) % len(items)].answer_text).score
-        for i, item in enumerate(items)
-    ]
+    scores = [grader.grade(item, items[(i + shift) % len(items)].answer_text).score for i, item in enumerate(items)]
     assert fmean(scores) < 0.1
     assert sum(s >= 0.5 for s in scores) <= len(items) * 0.03
 

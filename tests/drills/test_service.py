@@ -55,18 +55,14 @@ def test_a_drill_finishes_the_day(service: StudyService, pack: ContentPack, ada:
         service.next_question(ada)  # the session is over
 
 
-def test_today_follows_progress_not_the_calendar(
-    service: StudyService, ada: str, clock: Clock
-) -> None:
+def test_today_follows_progress_not_the_calendar(service: StudyService, ada: str, clock: Clock) -> None:
     clock.today = date(2026, 9, 3)
     status = service.plan_status(ada)
     assert status.day == 1  # a month later, the learner is still on day 1
     assert status.fits and status.fit_message is None
 
 
-def test_fit_check_offers_to_double_up(
-    service: StudyService, pack: ContentPack, clock: Clock
-) -> None:
+def test_fit_check_offers_to_double_up(service: StudyService, pack: ContentPack, clock: Clock) -> None:
     view, _ = service.create_learner("Grace", date(2026, 8, 6), date(2026, 8, 26))
     status = service.plan_status(view.learner_id)
     assert not status.fits
@@ -79,9 +75,7 @@ def test_fit_check_offers_to_double_up(
     assert service.plan_status(view.learner_id).day == 3
 
 
-def test_open_attempts_are_closed_by_next(
-    service: StudyService, pack: ContentPack, ada: str
-) -> None:
+def test_open_attempts_are_closed_by_next(service: StudyService, pack: ContentPack, ada: str) -> None:
     service.start_session(ada, "drill")
     first = service.next_question(ada)
     assert service.current(ada).attempt_id == first.attempt_id
@@ -98,14 +92,10 @@ def test_open_attempts_are_closed_by_next(
     assert service.current(ada).attempt_id is None
 
 
-def test_failed_quiz_makes_tomorrow_remedial(
-    service: StudyService, pack: ContentPack, ada: str, db_url: str
-) -> None:
+def test_failed_quiz_makes_tomorrow_remedial(service: StudyService, pack: ContentPack, ada: str, db_url: str) -> None:
     finish_days(db_url, ada, range(1, 4))
     service.start_session(ada, "drill")
-    turns = run_session(
-        service, ada, lambda qid: WRONG if qid.startswith("u01") else good_answer(pack, qid)
-    )
+    turns = run_session(service, ada, lambda qid: WRONG if qid.startswith("u01") else good_answer(pack, qid))
     summary = turns[-1].summary or ""
     assert "Quiz score" in summary and "remedial focus on Baseline and Linear Algebra" in summary
     status = service.plan_status(ada)
@@ -117,14 +107,10 @@ def test_failed_quiz_makes_tomorrow_remedial(
     assert {pack.item(t.question.id).unit for t in remedial if t.question} == {1}
     finish_days(db_url, ada, range(6, 29))
     buffer = service.plan_status(ada)
-    assert buffer.day == 29 and ("moved_topic", "unit:5") in [
-        (r.kind, r.ref) for r in buffer.remedial
-    ]
+    assert buffer.day == 29 and ("moved_topic", "unit:5") in [(r.kind, r.ref) for r in buffer.remedial]
 
 
-def test_passed_quiz_moves_on(
-    service: StudyService, pack: ContentPack, ada: str, db_url: str
-) -> None:
+def test_passed_quiz_moves_on(service: StudyService, pack: ContentPack, ada: str, db_url: str) -> None:
     finish_days(db_url, ada, range(1, 4))
     service.start_session(ada, "drill")
     turns = run_session(service, ada, lambda qid: good_answer(pack, qid))
@@ -132,24 +118,18 @@ def test_passed_quiz_moves_on(
     assert service.plan_status(ada).day_type == "topic"
 
 
-def test_double_up_replans_after_a_failed_quiz(
-    service: StudyService, pack: ContentPack, ada: str, db_url: str
-) -> None:
+def test_double_up_replans_after_a_failed_quiz(service: StudyService, pack: ContentPack, ada: str, db_url: str) -> None:
     finish_days(db_url, ada, range(1, 4))
     service.set_double_up(ada, True)
     assert service.start_session(ada, "drill").total == 8 + 3
     weak = ("u01", "u02")
-    turns = run_session(
-        service, ada, lambda qid: WRONG if qid.startswith(weak) else good_answer(pack, qid)
-    )
+    turns = run_session(service, ada, lambda qid: WRONG if qid.startswith(weak) else good_answer(pack, qid))
     day5 = [t.question for t in turns if t.question and t.question.day == 5]
     assert {q.part for q in day5} == {"remedial"} and {q.unit for q in day5} == {1, 2}
     assert service.plan_status(ada).day == 6
 
 
-def test_baseline_scores_areas_and_inserts_pods(
-    service: StudyService, pack: ContentPack, ada: str
-) -> None:
+def test_baseline_scores_areas_and_inserts_pods(service: StudyService, pack: ContentPack, ada: str) -> None:
     assert not service.plan_status(ada).baseline_done
     started = service.start_session(ada, "baseline")
     assert started.total == 30
@@ -210,9 +190,7 @@ def test_mock_one_red_zones_fill_the_buffer_day(
     assert service.plan_status(ada).day_type == "mock"  # day 30, mock 2
 
 
-def test_partials_and_audio_are_kept(
-    service: StudyService, pack: ContentPack, ada: str, db_url: str
-) -> None:
+def test_partials_and_audio_are_kept(service: StudyService, pack: ContentPack, ada: str, db_url: str) -> None:
     from drills.store import Attempt
 
     service.start_session(ada, "drill")

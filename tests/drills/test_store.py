@@ -30,9 +30,7 @@ def test_upgrade_creates_the_directory_and_matches_the_models(tmp_path: Path) ->
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert (
-            connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
-        )
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
     tables = set(inspect(engine).get_table_names())
     assert {
         "learners",
@@ -68,11 +66,7 @@ def test_a_committed_answer_survives_a_new_process(tmp_path: Path) -> None:
     upgrade_database(url)
     engine = make_engine(url)
     with make_session_factory(engine).begin() as db:
-        db.add(
-            Learner(
-                id="ada", name="Ada", name_key="ada", start_date=date(2026, 8, 6), double_up=False
-            )
-        )
+        db.add(Learner(id="ada", name="Ada", name_key="ada", start_date=date(2026, 8, 6), double_up=False))
         db.flush()  # no ORM relationships, so the unit of work does not order the inserts
         db.add(
             Attempt(

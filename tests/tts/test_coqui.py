@@ -25,6 +25,7 @@ from tts.options import TtsOptions
 from tts.speaker import Speaker, load_engine
 
 pytestmark = pytest.mark.coqui
+pytest.importorskip("trainer", reason="Coqui TTS is an opt-in extra: run `make test-coqui`")
 
 REPO = Path(__file__).resolve().parents[2]
 CLIPS = "speech/ljspeech_coqui"
@@ -84,11 +85,7 @@ def _tiny_glow_tts_config(dataset: Path, output: Path):
         mixed_precision=False,
         print_step=4,
         output_path=str(output),
-        datasets=[
-            BaseDatasetConfig(
-                formatter="ljspeech", meta_file_train="metadata.csv", path=str(dataset)
-            )
-        ],
+        datasets=[BaseDatasetConfig(formatter="ljspeech", meta_file_train="metadata.csv", path=str(dataset))],
     )
     config.audio.do_trim_silence = True
     config.audio.trim_db = 60
@@ -106,9 +103,7 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from TTS.tts.models.glow_tts import GlowTTS
 
     config = _tiny_glow_tts_config(dataset, tmp_path_factory.mktemp("coqui-train"))
-    train, held_out = load_tts_samples(
-        config, formatter=_lj_clips_in_place, eval_split_max_size=4, eval_split_size=4
-    )
+    train, held_out = load_tts_samples(config, formatter=_lj_clips_in_place, eval_split_max_size=4, eval_split_size=4)
     model = GlowTTS(config)
     trainer = Trainer(
         TrainerArgs(),

@@ -56,8 +56,7 @@ def browsers_with_mics(*wavs: Path):
 
     with sync_playwright() as playwright:
         browsers = [
-            playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=chromium_args(wav))
-            for wav in wavs
+            playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=chromium_args(wav)) for wav in wavs
         ]
         try:
             yield browsers
@@ -103,7 +102,11 @@ class VivaPage:
                 f"() => window.vivaDebug.messages.some({js_predicate})", timeout=timeout_s * 1000, polling=100
             )
         except PlaywrightTimeout as exc:
-            seen = [{k: m.get(k) for k in ("type", "text", "mode")} for m in self.messages()[-15:] if m.get("type") != "pong"]
+            seen = [
+                {k: m.get(k) for k in ("type", "text", "mode")}
+                for m in self.messages()[-15:]
+                if m.get("type") != "pong"
+            ]
             raise AssertionError(f"no message matching {js_predicate} in {timeout_s} s; last: {seen}") from exc
 
     def first(self, kind: str) -> dict[str, Any] | None:
@@ -116,7 +119,9 @@ class VivaPage:
         return float(self.page.evaluate("() => window.vivaDebug.inboundLevel()"))
 
     def wait_inbound_audio(self, timeout_s: float = 30) -> float:
-        self.page.wait_for_function("() => window.vivaDebug.inboundLevel() > 0.01", timeout=timeout_s * 1000, polling=50)
+        self.page.wait_for_function(
+            "() => window.vivaDebug.inboundLevel() > 0.01", timeout=timeout_s * 1000, polling=50
+        )
         return self.inbound_level()
 
     def close(self) -> None:

@@ -46,7 +46,10 @@ def test_bad_offers(viva_server, learner: str, body, status: int, message: str) 
         body = json.dumps({"learner_id": learner, **body}).encode()
     code, reply, headers = post(f"{viva_server.url}/api/offer", body)
     assert code == status and message in reply["error"]
-    assert headers["X-Content-Type-Options"] == "nosniff" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert (
+        headers["X-Content-Type-Options"] == "nosniff"
+        and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    )
     assert http_json(f"{viva_server.url}/api/health")["ok"]
 
 
@@ -59,7 +62,10 @@ def test_second_offer_on_a_closed_session(viva_server, learner: str) -> None:
         return client.session_id
 
     closed = asyncio.run(session_then_close())
-    code, reply, _ = post(f"{viva_server.url}/api/offer", json.dumps({"sdp": GOOD_SHAPE, "type": "offer", "learner_id": learner, "session_id": closed}).encode())
+    code, reply, _ = post(
+        f"{viva_server.url}/api/offer",
+        json.dumps({"sdp": GOOD_SHAPE, "type": "offer", "learner_id": learner, "session_id": closed}).encode(),
+    )
     assert code == 410 and "closed" in reply["error"]
     assert http_json(f"{viva_server.url}/api/health")["sessions"] == 0
 

@@ -86,7 +86,8 @@ def test_disconnect_mid_answer_keeps_audio_and_partial_then_resumes(viva_server,
         question = page.state()["question"]
         page.page.wait_for_function(
             "() => window.vivaDebug.messages.filter(m => m.type === 'partial').some(m => m.text.split(' ').length >= 8)",
-            timeout=90_000, polling=100,
+            timeout=90_000,
+            polling=100,
         )
         learner_id = page.page.evaluate("() => document.querySelector('#learner').value")
         page.close()  # the network drops mid-answer

@@ -83,9 +83,7 @@ class _Reader:
         dot_at = -1  # index of a "\cdot" whose reading waits for its right operand
         while (tok := self.peek()) is not None:
             opens_pair = tok.text in PAIRS and (
-                prev is None
-                or tok.text not in _BARS
-                or (tok.text in _NORM_BARS and tok.text not in stops)
+                prev is None or tok.text not in _BARS or (tok.text in _NORM_BARS and tok.text not in stops)
             )
             if tok.text in stops and not opens_pair:
                 break

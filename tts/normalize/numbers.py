@@ -138,8 +138,7 @@ def _alternatives(words: Iterable[str]) -> str:
 
 
 _UNIT = "|".join(
-    rf"(?<=\s){re.escape(u)}" if u in UNITS_NEED_SPACE else re.escape(u)
-    for u in sorted(UNITS, key=len, reverse=True)
+    rf"(?<=\s){re.escape(u)}" if u in UNITS_NEED_SPACE else re.escape(u) for u in sorted(UNITS, key=len, reverse=True)
 )
 _DIGIT = re.compile(r"\d")
 _PROSE_NUMBER = re.compile(

@@ -29,9 +29,7 @@ class Atom:
 EMPTY = Atom("", "other")
 _POWER_BASES = frozenset({"e", "10", "bb:R"})  # "e to the x", not "to the power of"
 _ROOT_NAMES = ("four", "five", "six", "seven", "eight", "nine", "ten")
-_ROOTS = {"": "square", "two": "square", "three": "cube"} | {
-    w: ordinal(n) for n, w in enumerate(_ROOT_NAMES, 4)
-}
+_ROOTS = {"": "square", "two": "square", "three": "cube"} | {w: ordinal(n) for n, w in enumerate(_ROOT_NAMES, 4)}
 _NORM_NAMES = {"one": "L one", "two": "L two", "infinity": "L infinity", "F": "Frobenius"}
 _LIMIT_RANGE = frozenset({"sum", "prod", "int", "iint", "oint", "bigcup", "bigcap"})
 
@@ -118,11 +116,7 @@ def _power(base: Atom, text: str, sup: Atom) -> str:
     if word in ("inverse", "transpose", "inverse transpose") and base.compound:
         return f"the {word} of {text}"
     if word is None:
-        to = (
-            "to the"
-            if exponent.startswith("minus ") or base.key in _POWER_BASES
-            else ("to the power of")
-        )
+        to = "to the" if exponent.startswith("minus ") or base.key in _POWER_BASES else ("to the power of")
         word = f"{to} {exponent}"
         if base.key == "bb:R":
             word = word.replace(" times ", " by ")  # ℝ^{n×d}: "R to the n by d"

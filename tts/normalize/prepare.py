@@ -41,9 +41,7 @@ _SUPERSCRIPTS = re.compile(f"[{''.join(SUPERSCRIPT_CHARS)}]+")
 _SUBSCRIPTS = re.compile(f"[{''.join(SUBSCRIPT_CHARS)}]+")
 _SYMBOLS = re.compile("|".join(map(re.escape, sorted(UNICODE, key=len, reverse=True))))
 _ASCII_OPS = re.compile(
-    r"(?<![<=>!~:+-])(?:"
-    + "|".join(map(re.escape, sorted(ASCII_OPERATORS, key=len, reverse=True)))
-    + r")(?![<=>])"
+    r"(?<![<=>!~:+-])(?:" + "|".join(map(re.escape, sorted(ASCII_OPERATORS, key=len, reverse=True))) + r")(?![<=>])"
 )
 # √d_k, √(a+b), √{x}: the root covers the operand with its scripts.
 _ROOT = re.compile(

@@ -27,9 +27,7 @@ def _spelled(word: str) -> str:
 # Every word reading: written form -> spoken form.
 _EXACT: dict[str, str] = {**{w: _spelled(w) for w in SPELLED}, **SAID}
 # Any-case forms ("relu", "Gpt"), except words that are English in lower case ("map").
-_FOLDED: dict[str, str] = {
-    w.casefold(): reading for w, reading in _EXACT.items() if w not in CASE_SENSITIVE
-}
+_FOLDED: dict[str, str] = {w.casefold(): reading for w, reading in _EXACT.items() if w not in CASE_SENSITIVE}
 # A word-like token: letters and digits, joined by . / ' - ("e.g.", "k-NN", "LLM's").
 # Patterns here start with a literal or a character class, not a lookbehind: re then
 # skips ahead to candidate positions, several times faster on long prose.
