@@ -89,6 +89,16 @@ class Endpointer:
         return self._state is not _State.IDLE
 
     @property
+    def paused(self) -> bool:
+        """In an utterance, in a pause that has not (yet) become the endpoint."""
+        return self._state is _State.PAUSE
+
+    @property
+    def speech_end(self) -> int:
+        """End of the last voiced frame of the current utterance."""
+        return self._speech_end
+
+    @property
     def now(self) -> int:
         """Samples consumed so far."""
         return self._frame * FRAME_SAMPLES

@@ -227,7 +227,7 @@ class StreamingRecognizer:
             return
         transcript = task.result()
         whole = join_texts(utterance.committed_text, transcript.text)
-        if self._endpointer.in_utterance and covers >= self._endpointer_speech_end():
+        if self._endpointer.in_utterance and covers >= self._endpointer.speech_end:
             # Still paused after the decoded audio: a done-phrase or a bare command ends it now.
             if self._ends_early(whole):
                 for event in self._endpointer.done_phrase_heard(covers):
@@ -240,7 +240,7 @@ class StreamingRecognizer:
             utterance.commit(transcript, window_start, covers)
         else:
             self._emit_partial(utterance, transcript.text, covers)
-        if self._endpointer_paused():
+        if self._endpointer.paused:
             self._speculate(utterance)  # a newer pause started while we decoded
 
     def _ends_early(self, text: str) -> bool:
@@ -249,17 +249,11 @@ class StreamingRecognizer:
             text, options.command_phrases
         )
 
-    def _endpointer_speech_end(self) -> int:
-        return self._endpointer._speech_end  # noqa: SLF001 - same package, read-only
-
-    def _endpointer_paused(self) -> bool:
-        return self._endpointer._state.value == "pause"  # noqa: SLF001
-
     def _maybe_partial(self, utterance: Utterance) -> None:
         now = self._endpointer.now
         due = now - self._last_partial_request >= self._asr.partial_interval_s * SAMPLE_RATE
         busy = self._partial_task is not None and not self._partial_task.done()
-        if not due or busy or self._endpointer_paused() or self._pool.saturated:
+        if not due or busy or self._endpointer.paused or self._pool.saturated:
             return  # skipping a partial is the back-off under load
         self._last_partial_request = now
         _, audio = utterance.window(now, max_seconds=_PARTIAL_MAX_S)
@@ -307,7 +301,10 @@ class StreamingRecognizer:
             and spec.window_start == window_start
             and spec.covers >= endpoint.speech_end
         ):
-            transcript = await asyncio.shield(spec.task)
+            try:
+                transcript = await asyncio.shield(spec.task)
+            except Exception:  # the speculative decode failed: decode afresh below
+                log.exception("speculative decode failed")
         while transcript is None:
             window_start, audio = utterance.window(endpoint.end)
             if audio.shape[0] > MAX_WINDOW_S * SAMPLE_RATE:  # only under heavy load

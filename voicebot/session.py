@@ -177,11 +177,16 @@ class VoiceSession:
         while True:
             item = await self._inputs.get()
             self._publish_state(thinking=True)
-            if item.kind == "intent":
-                turns = await self.conversation.send(item.text)
-            else:
-                turns = await self.conversation.learner_said(item.text, typed=item.typed, audio=item.audio)
-            await self._reply(turns)
+            try:
+                if item.kind == "intent":
+                    turns = await self.conversation.send(item.text)
+                else:
+                    turns = await self.conversation.learner_said(item.text, typed=item.typed, audio=item.audio)
+                await self._reply(turns)
+            except Exception:  # one failed turn must not leave the session deaf
+                self.log.exception("handling a %s failed", item.kind)
+                self.send({"type": "error", "message": "Sorry, something went wrong with that turn. Please try again."})
+                self._publish_state()
 
     async def _reply(self, turns: list[BotTurn]) -> None:
         state = self.conversation.state

@@ -84,7 +84,13 @@ class VivaPage:
         self.page.evaluate("() => { document.querySelector('#new-learner').open = true; }")
         self.page.fill("#new-learner-name", name)
         self.page.click("#create-learner")
-        self.page.wait_for_function("() => document.querySelector('#learner').value !== ''", timeout=10_000)
+        # Wait for *this* profile to be selected: the page may already have selected an older one.
+        self.page.wait_for_function(
+            "name => { const s = document.querySelector('#learner');"
+            " return s.selectedIndex >= 0 && s.options[s.selectedIndex].text.startsWith(name); }",
+            arg=name,
+            timeout=10_000,
+        )
 
     def start(self, mode: str = "drill") -> None:
         self.page.select_option("#mode", mode)
