@@ -9,14 +9,13 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING
 
-from dialogue.conversation import Conversation
+from dialogue.conversation import START_INTENTS, Conversation
 from dialogue.payload import BotTurn, TurnState
 from dialogue.stack import running_stack
 
 if TYPE_CHECKING:
     from voicebot.settings import Settings
 
-START = {"drill": "/start_drill", "eli5": "/start_eli5", "baseline": "/start_baseline"}
 QUIT = {"/quit", "/exit", "quit", "exit"}
 
 
@@ -44,7 +43,7 @@ async def chat(settings: Settings, learner: str | None, mode: str | None) -> int
         conversation = Conversation(view.learner_id, stack.rasa, stack.study)
         resumed = await asyncio.to_thread(stack.study.open_turn_state, view.learner_id)
         if mode:
-            turns = await conversation.send(START[mode])
+            turns = await conversation.begin(START_INTENTS[mode])
         elif resumed is not None:
             conversation.state = resumed
             turns = await conversation.resume()

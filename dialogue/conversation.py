@@ -8,6 +8,7 @@ the text with metadata, and keeps the state the bot's `custom` payload reports.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,9 @@ from dialogue.exceptions import DialogueUnavailable
 from dialogue.payload import BotTurn, TurnState, latest_state
 
 log = logging.getLogger(__name__)
+
+# What a client sends to start each study mode.
+START_INTENTS = {"drill": "/start_drill", "eli5": "/start_eli5", "baseline": "/start_baseline"}
 
 NOT_HEARD = "Sorry, I didn't catch that. Say repeat, skip, or hint at any time."
 NO_REPLY = "Sorry, something went wrong on my side. Please say that again."
@@ -71,6 +75,16 @@ class Conversation:
             turns = [BotTurn(NO_REPLY, None)]
         self.state = latest_state(turns, self.state)
         return turns
+
+    async def begin(self, intent: str) -> list[BotTurn]:
+        """Start a drill or mode (`/start_drill`, …) in a fresh Rasa session.
+
+        Rasa loads, featurises and ships the tracker's events since the last session start to the
+        action server on every turn, so a new session per drill keeps turn latency flat over a day.
+        """
+        with contextlib.suppress(DialogueUnavailable):  # `send` below reports it
+            await self.dialogue.send(self.learner_id, "/session_start", None)
+        return await self.send(intent)
 
     async def resume(self) -> list[BotTurn]:
         """After a reconnect: repeat the open question, or greet when nothing is running."""

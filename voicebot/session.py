@@ -24,7 +24,7 @@ from asr.audio import FrameConverter
 from asr.events import AsrEvent, FinalTranscript, PartialTranscript, SpeechDiscarded, SpeechStarted
 from asr.options import EndpointProfile
 from asr.streaming import StreamingRecognizer
-from dialogue.conversation import AnswerAudio, Conversation
+from dialogue.conversation import START_INTENTS, AnswerAudio, Conversation
 from dialogue.payload import BotTurn, TurnState
 from voicebot.answers import AnswerTaker
 from voicebot.bargein import BargeInPolicy
@@ -39,12 +39,11 @@ REPROMPT = "Take your time. Say hint if you're stuck, or repeat to hear the ques
 _CONTROL_INTENTS = {"repeat": "/repeat", "skip": "/skip", "stop": "/stop", "slower": "/slower", "faster": "/faster"}
 _BARGE_IN_CHECKS = 4
 _BARGE_IN_RECHECK_S = 0.12
-_START_INTENTS = {"drill": "/start_drill", "eli5": "/start_eli5", "baseline": "/start_baseline"}
 
 
 @dataclass(frozen=True)
 class _Input:
-    kind: str  # "final" | "text" | "intent"
+    kind: str  # "final" | "text" | "intent" | "begin" (an intent that starts a fresh Rasa session)
     text: str
     audio: AnswerAudio | None = None
     typed: bool = False
@@ -178,7 +177,9 @@ class VoiceSession:
             item = await self._inputs.get()
             self._publish_state(thinking=True)
             try:
-                if item.kind == "intent":
+                if item.kind == "begin":
+                    turns = await self.conversation.begin(item.text)
+                elif item.kind == "intent":
                     turns = await self.conversation.send(item.text)
                 else:
                     turns = await self.conversation.learner_said(item.text, typed=item.typed, audio=item.audio)
@@ -251,8 +252,8 @@ class VoiceSession:
             self._publish_state()
             if data.get("resume"):
                 self._spawn(self._resume_or(None), "hello")
-        elif kind == "start" and data.get("mode") in _START_INTENTS:
-            self._spawn(self._resume_or(_START_INTENTS[data["mode"]]), "start")
+        elif kind == "start" and data.get("mode") in START_INTENTS:
+            self._spawn(self._resume_or(START_INTENTS[data["mode"]]), "start")
         elif kind == "text" and isinstance(data.get("text"), str):
             self._offer(_Input("text", data["text"][:10_000], typed=True))
         elif kind == "control":
@@ -274,8 +275,10 @@ class VoiceSession:
         if state is not None:
             self.conversation.state = state
             self._offer(_Input("intent", "/repeat"))
+        elif intent is not None:
+            self._offer(_Input("begin", intent))
         else:
-            self._offer(_Input("intent", intent or "/greet"))
+            self._offer(_Input("intent", "/greet"))
 
     def send(self, message: dict[str, Any]) -> None:
         channel = self.channel

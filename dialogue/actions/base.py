@@ -84,6 +84,25 @@ def last_bot_text(tracker: Tracker) -> str | None:
     return None
 
 
+def changed_slots_only(tracker: Tracker, events: list[EventType]) -> list[EventType]:
+    """Drop `slot` events that set a slot to the value it already holds.
+
+    Rasa stores, reloads and deserialises every event of the session on every turn (and ships
+    them to this server), so re-setting a dozen unchanged slots per turn made each turn slower
+    than the last. The rules and policies only see slot values, which this leaves as they were.
+    """
+    values = dict(tracker.slots)
+    kept: list[EventType] = []
+    for event in events:
+        if event.get("event") == "slot":
+            name, value = event.get("name"), event.get("value")
+            if name in values and values[name] == value:
+                continue
+            values[name] = value
+        kept.append(event)
+    return kept
+
+
 def mode_events(mode: str) -> list[EventType]:
     return [SlotSet("viva_mode", mode)]
 
@@ -120,7 +139,7 @@ class VivaAction(Action, ABC):
                 turn.say(texts.STILL_ANSWERING, ANSWER)
             else:
                 turn.say(texts.LOST_TRACK, IDLE)
-        return events
+        return changed_slots_only(tracker, events)
 
 
 class QuestionOpener(VivaAction, ABC):

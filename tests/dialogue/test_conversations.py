@@ -1,10 +1,16 @@
 """Whole conversations with the real trained Rasa model over HTTP, its action server, and the
 app's internal API and store — the path the voice bot uses, minus the audio."""
 
+import asyncio
+
 import pytest
 
+from dialogue.client import RasaRestClient
+from dialogue.conversation import Conversation
+from dialogue.payload import TurnState
 from drills.content_loader import load_pack
 from tests.dialogue.helpers import Learner, attempts
+from tests.support import http_json
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 
@@ -121,3 +127,56 @@ def test_odd_messages_get_a_reply(viva_server, text: str) -> None:
         from tests.support import rasa_say
 
         assert rasa_say(viva_server, learner.id, text), "an empty message must still get a reply"
+
+
+ACTION_SLOTS = {
+    "viva_mode",
+    "awaiting_answer",
+    "attempt_id",
+    "question_id",
+    "question_kind",
+    "question",
+    "position",
+    "total",
+}
+
+
+def session_events(server, sender: str) -> list[dict]:
+    """The tracker's events since its last session start, from Rasa's HTTP API."""
+    events = http_json(f"{server.rasa_url}/conversations/{sender}/tracker")["events"]
+    starts = [i for i, e in enumerate(events) if e["event"] == "session_started"]
+    return events[starts[-1] :] if starts else events
+
+
+def test_turns_add_no_copies_of_unchanged_slots(viva_server) -> None:
+    # Rasa reloads and replays the session's events on every turn: copies of unchanged slots
+    # made each turn slower than the last.
+    learner = Learner(viva_server)
+    learner.say("start today's drill")
+    for _ in range(3):
+        learner.say("repeat the question")
+    values: dict[str, object] = {}
+    for event in session_events(viva_server, learner.id):
+        if event["event"] == "slot" and event["name"] in ACTION_SLOTS:
+            assert values.get(event["name"], object()) != event["value"], event
+            values[event["name"]] = event["value"]
+
+
+def test_a_new_drill_starts_a_new_rasa_session(viva_server) -> None:
+    learner = Learner(viva_server)
+    learner.say("start today's drill")
+    learner.say("repeat the question")
+
+    async def begin() -> TurnState:
+        client = RasaRestClient(viva_server.rasa_url)
+        try:
+            conversation = Conversation(learner.id, client, study=None)  # begin stores nothing
+            await conversation.begin("/start_eli5")
+            return conversation.state
+        finally:
+            await client.close()
+
+    state = asyncio.run(begin())
+    assert state.mode == "answer" and state.question.kind == "eli5"
+    events = session_events(viva_server, learner.id)
+    assert not any(e["event"] == "user" and e.get("text") == "repeat the question" for e in events)

@@ -133,7 +133,9 @@ def test_two_browsers_do_independent_drills(viva_server, say, tmp_path: Path) ->
         pages[1].wait_message("m => m.type === 'bot' && /skip/i.test(m.text)", 30)
         ids = [p.page.evaluate("() => document.querySelector('#learner').value") for p in pages]
         finals = [[m["text"].lower() for m in p.messages() if m["type"] == "final"] for p in pages]
-        transcripts = [[(m["type"], m.get("text")) for m in p.messages() if m["type"] in ("bot", "final")] for p in pages]
+        transcripts = [
+            [(m["type"], m.get("text")) for m in p.messages() if m["type"] in ("bot", "final")] for p in pages
+        ]
     assert ids[0] != ids[1]
     assert any("eigenvector" in f for f in finals[0]) and not any("eigenvector" in f for f in finals[1])
     first_rows = attempts(viva_server, ids[0])
