@@ -16,6 +16,8 @@ from tts.sentences import split_sentences
 _FIRST_CHUNK_CHARS = 40
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
+_LEAD_KEEP_S = 0.01  # of the silence before the first word: enough for the onset, no more
+_SILENCE_PEAK = 0.003  # about -50 dBFS
 
 
 def _quick_start(sentences: list[str]) -> list[str]:
@@ -33,6 +35,15 @@ def _quick_start(sentences: list[str]) -> list[str]:
         if len(parts) == 2 and len(parts[0]) <= 60:
             return [parts[0], parts[1], *rest]
     return sentences
+
+
+def trim_leading_silence(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Drop the 50-80 ms of silence Piper puts before the first word: heard latency, nothing else."""
+    loud = np.flatnonzero(np.abs(samples) > _SILENCE_PEAK)
+    if loud.size == 0:
+        return samples
+    start = max(0, int(loud[0]) - int(_LEAD_KEEP_S * sample_rate))
+    return samples[start:]
 
 
 class Speaker:
@@ -54,10 +65,12 @@ class Speaker:
     def stream(self, text: str, rate: float | None = None) -> Iterator[AudioChunk]:
         """Yield one chunk per sentence as soon as it is synthesised (blocking: run off-loop)."""
         rate = self.options.rate if rate is None else rate
-        for sentence in self.plan(text):
+        for index, sentence in enumerate(self.plan(text)):
             audio = self.cache.get(sentence, rate)
             if audio is None:
                 audio = self.engine.synthesize(sentence, rate)
+            if index == 0:
+                audio = trim_leading_silence(audio, self.sample_rate)
             yield AudioChunk(audio, self.sample_rate, sentence)
 
     def render(self, text: str, rate: float | None = None) -> AudioChunk:

@@ -65,3 +65,12 @@ def test_coqui_without_a_model_names_the_fix() -> None:
 def test_speaker_renders_empty_text_to_silence(speaker) -> None:
     assert speaker.render("").samples.size == 0
     assert isinstance(speaker, Speaker)
+
+
+def test_first_chunk_starts_with_the_voice_not_silence(speaker) -> None:
+    text = "Okay, skipping. Here is the next one."
+    raw = speaker.engine.synthesize(speaker.plan(text)[0], 1.0)
+    first = next(iter(speaker.stream(text))).samples
+    lead = int(np.argmax(np.abs(first) > 0.003)) / speaker.sample_rate
+    assert lead <= 0.011
+    assert np.array_equal(first, raw[raw.shape[0] - first.shape[0] :])  # only leading silence went
