@@ -167,7 +167,7 @@ def run(quick: bool = False) -> str:
         server = VivaServer(Path(data), viva_env(Path(data), VIVA_SERVER__MAX_SESSIONS="16")).start()
         try:
             results: dict[str, list[float]] = defaultdict(list)
-            asyncio.run(_drill_cycles(server, voices, 3 if quick else 8, "latency bench", results))
+            asyncio.run(_drill_cycles(server, voices, 3 if quick else 20, "latency bench", results))
             server_side = _metrics(server)
             rows = [[k, len(v), ms(pct(v, 50)), ms(pct(v, 95))] for k, v in results.items()]
             out = [
