@@ -86,7 +86,8 @@ else
   PY310="$(find_python 3.10)" || die "Rasa 3.6 needs Python 3.10 and none was found. Install one:
     pyenv install 3.10.13          (pyenv)
     apt-get install python3.10-venv (where your Debian has it)
-  or run Rasa from the official rasa/rasa:3.6.21 image (docker compose up rasa actions)."
+  or run Rasa and its action server from the official rasa/rasa:3.6.21 image and point Viva
+  at it with VIVA_RASA__URL=http://127.0.0.1:5005."
   if [[ ! -x "$RASA_VENV/bin/python" ]]; then
     info "creating venv with $PY310"
     "$PY310" -m venv "$RASA_VENV"
