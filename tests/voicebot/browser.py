@@ -80,10 +80,12 @@ class VivaPage:
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.page.goto(url)
 
-    def create_learner(self, name: str) -> None:
+    def create_learner(self, name: str, wait: bool = True) -> None:
         self.page.evaluate("() => { document.querySelector('#new-learner').open = true; }")
         self.page.fill("#new-learner-name", name)
         self.page.click("#create-learner")
+        if not wait:
+            return
         # Wait for *this* profile to be selected: the page may already have selected an older one.
         self.page.wait_for_function(
             "name => { const s = document.querySelector('#learner');"

@@ -108,8 +108,8 @@ def test_typed_answer(viva_server, say, tmp_path: Path) -> None:
     wav = mic_wav(tmp_path / "mic.wav", say, [60.0])
     with browser_with_mic(wav) as browser:
         page = VivaPage(browser, viva_server.url)
-        page.create_learner(name())
-        page.start("drill")
+        page.create_learner(name(), wait=False)
+        page.start("drill")  # at once: the page must wait for the new profile, not use an older one
         page.wait_message("m => m.type === 'state' && m.mode === 'answer' && m.question")
         page.page.wait_for_function("() => !document.querySelector('#answer-text').disabled", timeout=20_000)
         page.page.fill("#answer-text", "Eigenvectors are only scaled, A v equals lambda v, so their span is invariant.")

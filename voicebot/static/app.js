@@ -26,6 +26,7 @@ let statsBusy = false;
 let meterFrame = 0;
 let wasListening = false;
 let learnersLoaded = false;
+let creatingLearner = null; // a profile being created: Start waits until it is selected
 
 const storage = {
   get(key) {
@@ -100,6 +101,8 @@ async function onCreateLearner(event) {
     return;
   }
   el.createLearner.disabled = true;
+  let created;
+  creatingLearner = new Promise((resolve) => { created = resolve; });
   try {
     const learner = await createLearner(name, el.interviewDate.value || null);
     storage.set(KEY_LEARNER, learner.id);
@@ -113,6 +116,8 @@ async function onCreateLearner(event) {
     ui.showError(err);
   } finally {
     el.createLearner.disabled = !!run;
+    creatingLearner = null;
+    created();
   }
 }
 
@@ -128,6 +133,7 @@ async function startRun() {
   setConnection('mic', 'Asking for the microphone…');
   try {
     if (!learnersLoaded) await refreshLearners();
+    if (creatingLearner) await creatingLearner;
     if (myRun.cancelled) return;
     const learnerId = el.learner.value;
     if (!learnerId) {
