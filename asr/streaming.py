@@ -90,10 +90,6 @@ class StreamingRecognizer:
     # -- public API ------------------------------------------------------------------------
 
     @property
-    def stream_time(self) -> float:
-        return self._endpointer.now / SAMPLE_RATE
-
-    @property
     def in_utterance(self) -> bool:
         return self._utterance is not None
 

@@ -18,6 +18,7 @@ from asr.whisper import DecodeRequest, WhisperTranscriber
 from benchmarks.common import Clip, ms, pct, peak_rss_mb, table
 from benchmarks.metrics import term_recall, wer
 from benchmarks.ml_answers import ANSWERS
+from voicebot.biasing import answer_hotwords
 
 
 def offline(clips: list[Clip], cache: Path) -> tuple[str, dict[str, str]]:
@@ -131,10 +132,15 @@ def partial_cost(clips: list[Clip], transcriber: WhisperTranscriber) -> str:
 def biasing(say: Callable[[str], np.ndarray], transcriber: WhisperTranscriber) -> str:
     rows = []
     audios = [say(text) for text, _ in ANSWERS]
-    for label, use in (("off", False), ("on (question terms as hotwords)", True)):
+    configs = (
+        ("off", lambda terms: None),
+        ("question terms", lambda terms: " ".join(terms)),
+        ("question terms + command words (the voice bot's)", answer_hotwords),
+    )
+    for label, hotwords in configs:
         hyps, found, asked = [], 0, 0
         for audio, (_text, terms) in zip(audios, ANSWERS, strict=True):
-            request = DecodeRequest(beam_size=5, hotwords=" ".join(terms) if use else None)
+            request = DecodeRequest(beam_size=5, hotwords=hotwords(terms))
             hyp = transcriber.transcribe(audio, request).text
             hyps.append(hyp)
             hit, total = term_recall(terms, hyp)

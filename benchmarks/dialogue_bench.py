@@ -65,6 +65,15 @@ async def _measure(config: str, turns: int) -> list[object]:
                     t0 = time.perf_counter()
                     await conversation.learner_said(text, typed=True)
                     latencies.append(time.perf_counter() - t0)
+            # One long drill: do turns get slower as Rasa's session grows?
+            view, _ = await asyncio.to_thread(stack.service.create_learner, f"bench {config} long")
+            conversation = Conversation(view.learner_id, stack.rasa, stack.study)
+            await conversation.begin("/start_drill")
+            long_drill = []
+            for text in ["repeat the question", "help"] * 10:
+                t0 = time.perf_counter()
+                await conversation.learner_said(text, typed=True)
+                long_drill.append(time.perf_counter() - t0)
             processes = stack.runtime._processes  # noqa: SLF001 - measuring our own children
             rasa_mb = _rss_mb(processes["rasa"].pid)
             actions_mb = _rss_mb(processes["actions"].pid)
@@ -74,6 +83,7 @@ async def _measure(config: str, turns: int) -> list[object]:
         len(latencies),
         ms(pct(latencies, 50)),
         ms(pct(latencies, 95)),
+        f"{ms(pct(long_drill[:5], 50))} → {ms(pct(long_drill[-5:], 50))}",
         f"{rasa_mb:.0f} MB",
         f"{actions_mb:.0f} MB",
     ]
@@ -83,7 +93,16 @@ def run(quick: bool = False) -> str:
     rows = [asyncio.run(_measure(config, 22 if quick else 44)) for config in ("fast", "accurate")]
     return table(
         "Dialogue: Rasa 3.6 over REST (turn = app stores+grades, Rasa, action server, app API)",
-        ["config", "training", "turns", "p50", "p95", "Rasa RSS", "action server RSS"],
+        [
+            "config",
+            "training",
+            "turns",
+            "p50",
+            "p95",
+            "long drill: turns 1-5 → 16-20 (p50)",
+            "Rasa RSS",
+            "action server RSS",
+        ],
         rows,
     )
 

@@ -7,7 +7,6 @@ and records every data-channel message with its arrival time.
 from __future__ import annotations
 
 import asyncio
-import fractions
 import json
 import time
 from collections import deque
@@ -21,9 +20,7 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from asr.audio import float32_to_int16
-
-RATE = 48_000
-FRAME = 960
+from voicebot.playback import FRAME, OUT_RATE, FrameClock, pcm_frame, to_frames
 
 
 class MicTrack(MediaStreamTrack):
@@ -34,8 +31,7 @@ class MicTrack(MediaStreamTrack):
     def __init__(self) -> None:
         super().__init__()
         self._pending: deque[np.ndarray] = deque()
-        self._start: float | None = None
-        self._pts = 0
+        self._clock = FrameClock()
         self.last_speech_sent: float | None = None
         self.on_frame: Callable[[np.ndarray], None] | None = None
 
@@ -45,7 +41,7 @@ class MicTrack(MediaStreamTrack):
         pad = (-pcm.shape[0]) % FRAME
         pcm = np.concatenate([pcm, np.zeros(pad, np.int16)])
         self._pending.extend(pcm.reshape(-1, FRAME))
-        return pcm.shape[0] / RATE
+        return pcm.shape[0] / OUT_RATE
 
     @property
     def busy(self) -> bool:
@@ -54,11 +50,7 @@ class MicTrack(MediaStreamTrack):
     async def recv(self) -> av.AudioFrame:
         if self.readyState != "live":
             raise MediaStreamError
-        if self._start is None:
-            self._start = time.monotonic()
-        else:
-            self._pts += FRAME
-            await asyncio.sleep(max(0.0, self._start + self._pts / RATE - time.monotonic()))
+        pts = await self._clock.tick()
         if self._pending:
             data = self._pending.popleft()
             if not self._pending:
@@ -67,17 +59,11 @@ class MicTrack(MediaStreamTrack):
             data = np.zeros(FRAME, np.int16)
         if self.on_frame is not None:
             self.on_frame(data)
-        frame = av.AudioFrame.from_ndarray(data.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate = RATE
-        frame.pts = self._pts
-        frame.time_base = fractions.Fraction(1, RATE)
-        return frame
+        return pcm_frame(data, pts)
 
 
 def upsample(samples_16k: np.ndarray) -> np.ndarray:
     """16 kHz → 48 kHz for the mic (PyAV resampler; the test audio comes from Piper)."""
-    from voicebot.playback import to_frames
-
     frames = to_frames(samples_16k, 16_000)
     return (np.concatenate(frames).astype(np.float32) / 32768.0) if frames else np.zeros(0, np.float32)
 

@@ -1,5 +1,8 @@
 # Shared by scripts/setup.sh and scripts/test-coqui.sh (sourced, not run).
 
+# The CPU build these machines keep locally; pyproject.toml pins the same version.
+TORCH_VERSION="2.13.0"
+
 step() { STEP=$((STEP + 1)); printf '\n\033[1m[%d/%d] %s\033[0m\n' "$STEP" "$STEPS" "$*"; }
 info() { printf '      %s\n' "$*"; }
 die() { printf '\n\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }

@@ -13,7 +13,6 @@ source "$ROOT/scripts/lib.sh"
 VENV="$ROOT/.venv"
 RASA_VENV="$ROOT/.venv-rasa"
 APT_PACKAGES=(chromium espeak-ng sox libsox-fmt-all ca-certificates)
-TORCH_VERSION="2.13.0"
 # jsonschema 3.2 (Rasa allows >=3.2,<4.18): Rasa validates every custom action's response with
 # jsonschema.validate(), which re-checks the schema itself each time: 40 ms per action on 4.17,
 # 4 ms on 3.2, and a drill turn runs 2-3 actions (docs/benchmarks.md, "Dialogue").

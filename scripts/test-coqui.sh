@@ -12,7 +12,6 @@ cd "$ROOT"
 # shellcheck source=scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
 VENV="$ROOT/.venv-coqui"
-TORCH_VERSION="2.13.0"
 # coqui-tts 0.28 refuses to import without torchaudio and (from torch 2.9 on) torchcodec, and
 # imports `six` without declaring it. PyPI's newest torchaudio is 2.11 (no torch pin) and its
 # Linux wheel is a CUDA build whose C++ extension cannot load against CPU torch; see step 2.
@@ -44,7 +43,7 @@ fi
 # -- 2. packages -------------------------------------------------------------------------------
 step "Packages (torch $TORCH_VERSION CPU, ${PINS[*]}, Viva)"
 STAMP="$( { printf '%s ' "torch==$TORCH_VERSION" "${PINS[@]}"; cat pyproject.toml; } | sha256sum | cut -c1-16)"
-if [[ -f "$VENV/.viva-installed" && "$(cat "$VENV/.viva-installed")" == "$STAMP" ]]; then
+if stamp_ok "$VENV/.viva-installed" "$STAMP"; then
   info "up to date"
 else
   if ! "$VENV/bin/python" -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION')" 2>/dev/null; then

@@ -42,7 +42,7 @@ class AnswerTaker:
 
     # -- audio -------------------------------------------------------------------------------
 
-    def hear(self, samples: np.ndarray, _stream_time: float) -> None:
+    def hear(self, samples: np.ndarray) -> None:
         self._ring.append(samples)
         self._ring.drop_before(self._ring.end - int(_RING_S * SAMPLE_RATE))
         if self._active and self._recording is not None:

@@ -39,6 +39,36 @@ def to_frames(samples: np.ndarray, sample_rate: int) -> list[np.ndarray]:
     return out
 
 
+class FrameClock:
+    """Wall-clock pacing of a 20 ms track: `tick` returns the next frame's pts when it is due.
+
+    Due times come from the start, not the previous frame, so a late frame does not delay the rest.
+    """
+
+    def __init__(self) -> None:
+        self._start: float | None = None
+        self._pts = 0
+
+    async def tick(self) -> int:
+        if self._start is None:
+            self._start = time.monotonic()
+            return self._pts
+        self._pts += FRAME
+        delay = self._start + self._pts / OUT_RATE - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        return self._pts
+
+
+def pcm_frame(samples: np.ndarray, pts: int) -> av.AudioFrame:
+    """One 20 ms frame of int16 mono at 48 kHz, stamped for aiortc."""
+    frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
+    frame.sample_rate = OUT_RATE
+    frame.pts = pts
+    frame.time_base = _TIME_BASE
+    return frame
+
+
 class PlaybackQueue:
     """Frames waiting to be played; bounded, so a long reply applies back-pressure to TTS."""
 
@@ -89,8 +119,7 @@ class SpeechTrack(MediaStreamTrack):
         super().__init__()
         self.queue = queue
         self._on_first_frame = on_first_frame
-        self._start: float | None = None
-        self._pts = 0
+        self._clock = FrameClock()
         self._was_playing = False
 
     @property
@@ -100,22 +129,10 @@ class SpeechTrack(MediaStreamTrack):
     async def recv(self) -> av.AudioFrame:
         if self.readyState != "live":
             raise MediaStreamError
-        if self._start is None:
-            self._start = time.monotonic()
-        else:
-            self._pts += FRAME
-            delay = self._start + self._pts / OUT_RATE - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
+        pts = await self._clock.tick()
         samples = self.queue.pop()
         speaking = samples is not None
         if speaking and not self._was_playing and self._on_first_frame is not None:
             self._on_first_frame(time.monotonic())
         self._was_playing = speaking
-        frame = av.AudioFrame.from_ndarray(
-            (samples if speaking else _SILENCE).reshape(1, -1), format="s16", layout="mono"
-        )
-        frame.sample_rate = OUT_RATE
-        frame.pts = self._pts
-        frame.time_base = _TIME_BASE
-        return frame
+        return pcm_frame(samples if speaking else _SILENCE, pts)

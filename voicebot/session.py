@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,25 +28,17 @@ from dialogue.conversation import START_INTENTS, AnswerAudio, Conversation
 from dialogue.payload import BotTurn, TurnState
 from voicebot.answers import AnswerTaker
 from voicebot.bargein import BargeInPolicy
+from voicebot.biasing import COMMAND_HOTWORDS, answer_hotwords
 from voicebot.deps import VoiceDeps
 from voicebot.mouth import Mouth
 from voicebot.playback import PlaybackQueue, SpeechTrack
 
 log = logging.getLogger(__name__)
 
-# Whisper hotwords. In answer mode they follow the question's key terms: without them tiny.en
-# heard "skip this one" as "let's get this one", and with them answers lose nothing (WER 13.9%
-# → 12.3%, term recall unchanged on the benchmark's ML answers).
-COMMAND_HOTWORDS = "repeat skip hint next stop slower faster answer"
 REPROMPT = "Take your time. Say hint if you're stuck, or repeat to hear the question again."
 _CONTROL_INTENTS = {"repeat": "/repeat", "skip": "/skip", "stop": "/stop", "slower": "/slower", "faster": "/faster"}
 _BARGE_IN_CHECKS = 4
 _BARGE_IN_RECHECK_S = 0.12
-
-
-def answer_hotwords(terms: Sequence[str]) -> str:
-    """The biasing while a question is open: its key terms, then the command words."""
-    return " ".join([*terms, COMMAND_HOTWORDS])
 
 
 @dataclass(frozen=True)
@@ -130,7 +122,7 @@ class VoiceSession:
                 frame = await track.recv()
                 samples = converter.convert(frame)
                 if samples.size:
-                    self.answers.hear(samples, self.recognizer.stream_time)
+                    self.answers.hear(samples)
                     await self.recognizer.feed(samples)
         except MediaStreamError:
             self.log.info("inbound audio ended")

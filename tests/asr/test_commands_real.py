@@ -8,7 +8,7 @@ from asr.audio import load_file
 from asr.whisper import DecodeRequest, _looped
 from benchmarks.metrics import normalize
 from tests.conftest import espeak, silence
-from voicebot.session import COMMAND_HOTWORDS
+from voicebot.biasing import COMMAND_HOTWORDS
 
 pytestmark = pytest.mark.slow
 

@@ -14,6 +14,7 @@ from asr.options import AsrOptions, EndpointProfile, VadOptions
 from asr.streaming import StreamingRecognizer
 from benchmarks.metrics import normalize, wer
 from tests.conftest import silence
+from voicebot.biasing import COMMAND_HOTWORDS
 
 pytestmark = pytest.mark.slow
 
@@ -65,8 +66,7 @@ def test_speech_started_precedes_everything_and_ids_increase(pool, say) -> None:
     audio = np.concatenate([silence(0.8), one, silence(1.2), two, silence(1.0)])
     # Biased with the command words, as the voice bot does in command mode: unbiased, tiny.en
     # hears a lone "Skip." as "It's good." at some alignments.
-    hotwords = "repeat skip hint next stop slower faster answer"
-    events = [e for _, e in asyncio.run(live(pool, audio, EndpointProfile.COMMAND, hotwords=hotwords))]
+    events = [e for _, e in asyncio.run(live(pool, audio, EndpointProfile.COMMAND, hotwords=COMMAND_HOTWORDS))]
     starts = [e for e in events if isinstance(e, SpeechStarted)]
     finals = [e for e in events if isinstance(e, FinalTranscript)]
     assert [e.utterance_id for e in starts] == [1, 2] == [f.utterance_id for f in finals]

@@ -5,7 +5,7 @@ import pytest
 
 from asr.whisper import DecodeRequest
 from benchmarks.metrics import normalize
-from voicebot.session import answer_hotwords
+from voicebot.biasing import answer_hotwords
 
 pytestmark = pytest.mark.slow
 
