@@ -14,8 +14,8 @@ VENV="$ROOT/.venv"
 RASA_VENV="$ROOT/.venv-rasa"
 APT_PACKAGES=(chromium espeak-ng sox libsox-fmt-all ca-certificates)
 # jsonschema 3.2 (Rasa allows >=3.2,<4.18): Rasa validates every custom action's response with
-# jsonschema.validate(), which re-checks the schema itself each time: 40 ms per action on 4.17,
-# 4 ms on 3.2, and a drill turn runs 2-3 actions (docs/benchmarks.md, "Dialogue").
+# jsonschema.validate(); jsonschema 4.x re-checks the schema itself on every call, and a drill
+# turn runs 2-3 actions (docs/architecture.md, "Keeping Rasa turns cheap").
 RASA_PINS=("rasa==3.6.21" "rasa-sdk==3.6.2" "jsonschema==3.2.0")
 STEP=0
 STEPS=4
