@@ -101,7 +101,8 @@ def test_disconnect_mid_answer_keeps_audio_and_partial_then_resumes(viva_server,
         again.start("drill")
         again.wait_message("m => m.type === 'state' && m.question", 30)
         assert again.state()["question"]["id"] == question["id"]
-        again.wait_message("m => m.type === 'bot' && /question again/i.test(m.text)", 30)
+        # Generous: once, in a full local run, this reply took over 30 s (cause not found yet).
+        again.wait_message("m => m.type === 'bot' && /question again/i.test(m.text)", 60)
 
 
 def test_typed_answer(viva_server, say, tmp_path: Path) -> None:
