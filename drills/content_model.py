@@ -35,6 +35,9 @@ class KeyPoint:
     """The rubric point as a spoken sentence (used in feedback)."""
     match: tuple[str, ...]
     """Required concepts; the point is covered when every entry matches (see matching.py)."""
+    wrong: tuple[str, ...] = ()
+    """Common false versions of the point (a misconception, swapped roles, a reversed effect),
+    as spoken sentences; an answer closer to one of these than to `text` states it wrongly."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,11 @@ class Flashcard:
     id: str
     front: str
     back: str
+    """The written back, for the screen (may hold LaTeX)."""
+    spoken_front: str = ""
+    """The front phrased as a spoken question; empty = read `front`."""
+    spoken_back: str = ""
+    """The back as it is said aloud (<= 25 spoken words); empty = read `back`."""
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
 

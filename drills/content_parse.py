@@ -99,8 +99,8 @@ def _check_question_id(f: Fields, qid: str, kind: str, rules: QuestionRules) -> 
 def parse_key_points(f: Fields, low: int, high: int) -> tuple[KeyPoint, ...]:
     points = []
     for index, node in enumerate(f.nodes("key_points", low, high, "key points"), start=1):
-        kp = Fields(node, f.issues, f"{f.what} key point {index}", ("text", "match"))
-        points.append(KeyPoint(kp.text("text"), _match_entries(kp)))
+        kp = Fields(node, f.issues, f"{f.what} key point {index}", ("text", "match"), ("wrong",))
+        points.append(KeyPoint(kp.text("text"), _match_entries(kp), kp.texts("wrong")))
     return tuple(points)
 
 
@@ -122,14 +122,24 @@ def parse_flashcards(f: Fields, low: int, id_prefix: str | None = None) -> tuple
     """`id_prefix` like "u01-c" forces unit card ids (u01-c1, u01-c2…)."""
     cards = []
     for node in f.nodes("flashcards", low, None, "flashcards"):
-        card = Fields(node, f.issues, "flashcard", ("id", "front", "back"))
+        card = Fields(node, f.issues, "flashcard", ("id", "front", "back"), ("spoken_front", "spoken_back"))
         cid = card.text("id")
         if cid and id_prefix and not re.fullmatch(re.escape(id_prefix) + r"\d+", cid):
             f.issues.add(card.at("id"), f"flashcard {cid}: id must look like {id_prefix}<k>")
         elif cid and not SLUG.match(cid):
             f.issues.add(card.at("id"), f"flashcard {cid}: id must be lowercase words joined by hyphens")
         line = node.start_mark.line + 1
-        cards.append(Flashcard(cid, card.text("front"), card.text("back"), f.issues.file, line))
+        cards.append(
+            Flashcard(
+                cid,
+                card.text("front"),
+                card.text("back"),
+                card.optional_text("spoken_front") or "",
+                card.optional_text("spoken_back") or "",
+                f.issues.file,
+                line,
+            )
+        )
     return tuple(cards)
 
 

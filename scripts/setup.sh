@@ -64,8 +64,10 @@ if stamp_ok "$VENV/.viva-installed" "$APP_STAMP"; then
 else
   if ! "$VENV/bin/python" -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION')" 2>/dev/null; then
     info "installing torch $TORCH_VERSION (CPU build) first, so nothing pulls a CUDA build"
-    "$VENV/bin/pip" install -q --no-index "torch==$TORCH_VERSION" 2>/dev/null \
-      || "$VENV/bin/pip" install -q "torch==$TORCH_VERSION" --extra-index-url https://download.pytorch.org/whl/cpu \
+    # The wheel alone (--no-deps): a local CPU wheel if pip finds one, else PyTorch's CPU index.
+    # Its small pure-Python dependencies come from PyPI with Viva's own, below.
+    "$VENV/bin/pip" install -q --no-index --no-deps "torch==$TORCH_VERSION" 2>/dev/null \
+      || "$VENV/bin/pip" install -q --no-deps "torch==$TORCH_VERSION" --index-url https://download.pytorch.org/whl/cpu \
       || die "could not install torch $TORCH_VERSION (CPU). See README: 'Getting the CPU build of torch'."
   fi
   info "installing Viva and its dependencies (first run: a few minutes)"
