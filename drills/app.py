@@ -20,4 +20,4 @@ def build_service(settings: Settings) -> StudyService:
     url = settings.database_url
     upgrade_database(url)
     engine = make_engine(url)
-    return StudyService(load_pack(), make_session_factory(engine), KeyPointGrader())
+    return StudyService(load_pack(), make_session_factory(engine), KeyPointGrader(), card_options=settings.cards)

@@ -13,13 +13,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from drills import outcomes, spoken
 from drills.attempts import AttemptDesk
+from drills.cards import curriculum as card_curriculum
+from drills.cards import queue as card_queue
+from drills.cards import words as card_words
+from drills.cards.desk import CARD_MODES, CardDesk
+from drills.cards.options import CardOptions
 from drills.content_model import ContentPack, Unit
 from drills.exceptions import BadRequest, Conflict
 from drills.grading import Grader
@@ -29,7 +34,7 @@ from drills.selection import PlanItem, baseline_run, eli5_run, items_for_day
 from drills.store import queries
 from drills.store.models import BaselineResult, Learner, StudySession, utcnow
 
-MODES = ("drill", "eli5", "baseline", "flashcards")
+MODES = ("drill", "eli5", "baseline", *CARD_MODES)
 MAX_NAME_CHARS = 200  # learners.name is String(200)
 
 
@@ -54,6 +59,8 @@ class StudyService(AttemptDesk):
         grader: Grader,
         options: ServiceOptions | None = None,
         clock: Callable[[], date] = date.today,
+        card_options: CardOptions | None = None,
+        now: Callable[[], datetime] = utcnow,
     ) -> None:
         self.pack = pack
         self.grader = grader
@@ -62,6 +69,9 @@ class StudyService(AttemptDesk):
         self._clock = clock
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
+        self._now = now
+        self.cards = CardDesk(pack, self._db, grader, card_options, now)
+        """Flashcard review: sessions in modes `flashcards` and `cram` (drills/cards/desk.py)."""
 
     def close(self) -> None:
         bind = self._sessions.kw.get("bind")
@@ -165,8 +175,9 @@ class StudyService(AttemptDesk):
         """Start (or restart) a run of questions: today's drill, ELI5 prompts, or the baseline."""
         if mode not in MODES:
             raise BadRequest("I can run a drill, an explain-it-simply round, or the baseline.")
-        if mode == "flashcards":
-            raise Conflict("Flashcard review isn't ready yet. Say 'start' for today's drill instead.")
+        if mode in CARD_MODES:
+            session_id, total, intro = self.cards.start(learner_id, mode)
+            return SessionStarted(session_id, mode, total, intro)
         with self._db(learner_id) as db:
             learner = queries.learner(db, learner_id)
             now = utcnow()
@@ -224,6 +235,8 @@ class StudyService(AttemptDesk):
         with self._db(learner_id) as db:
             learner = queries.learner(db, learner_id)
             session = self._require_session(db, learner_id)
+            if session.mode in CARD_MODES:
+                raise Conflict("We're reviewing cards. Say 'repeat' to hear the card again, or 'stop' to end.")
             current = queries.latest_attempt(db, session.id)
             if current is not None and current.status == queries.OPEN:
                 current.status = "answered" if current.answered_at else "skipped"
@@ -246,7 +259,17 @@ class StudyService(AttemptDesk):
                 notes.append(outcomes.settle_baseline(db, self.pack, learner, session))
             db.flush()
             summary = self._done_summary(db, session, notes)
+            if session.mode == "drill":
+                summary = " ".join(filter(None, [summary, self._cards_offer(db, learner_id, session)]))
             return Turn(True, len(plan), len(plan), summary=summary)
+
+    def _cards_offer(self, db: Session, learner_id: str, session: StudySession) -> str:
+        """The drill's outro offers the card review (or, on the power-review day, the blitz)."""
+        adjustments = queries.adjustments(db, learner_id)
+        power = any(resolve_day(self.pack, d, adjustments).day_type == "power_review" for d in session.days)
+        card_curriculum.sync(db, self.pack, learner_id)
+        due = card_queue.due_total(db, learner_id, self._now(), self.cards.options)
+        return card_words.cards_due_note(due, power)
 
     def _done_summary(self, db: Session, session: StudySession, notes: list[str]) -> str:
         attempts = queries.session_attempts(db, session.id)
@@ -284,6 +307,8 @@ class StudyService(AttemptDesk):
             session = queries.active_session(db, learner_id)
             if session is None:
                 return "Nothing is running right now. Say 'start' when you're ready."
+            if session.mode in CARD_MODES:
+                return self.cards.stop(db, session)
             session.status, session.ended_at = "stopped", utcnow()
             attempts = queries.session_attempts(db, session.id)
             done = sum(1 for a in attempts.values() if queries.item_closed(a))

@@ -22,6 +22,7 @@ from typing import Any
 
 from asr.options import AsrOptions, VadOptions
 from dialogue.options import RasaOptions
+from drills.cards.options import CardOptions
 from drills.options import ApiOptions, StoreOptions
 from tts.options import TtsOptions
 from voicebot.config_loader import ConfigError, build, env_overrides, merge
@@ -68,6 +69,8 @@ class Settings:
     store: StoreOptions = field(default_factory=StoreOptions)
     api: ApiOptions = field(default_factory=ApiOptions)
     rasa: RasaOptions = field(default_factory=RasaOptions)
+    cards: CardOptions = field(default_factory=CardOptions)
+    """Flashcard scheduling: desired retention, daily limits ([cards] in viva.toml)."""
 
     @property
     def model_cache(self) -> Path:

@@ -153,3 +153,84 @@ class BaselineResult(Base):
     area: Mapped[str] = mapped_column(String(32), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CardDeck(Base):
+    """A learner's deck of flashcards: imported (Anki, CSV) or the curriculum's (`Viva::…`)."""
+
+    __tablename__ = "card_decks"
+    __table_args__ = (UniqueConstraint("learner_id", "name", name="uq_card_deck"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(500))
+    """Anki's full name, subdecks joined with "::" ("Biology::Cells")."""
+    source: Mapped[str] = mapped_column(String(20))
+    """anki | csv | curriculum."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Card(Base):
+    """One reviewable card (a note with two templates gives two) and its FSRS state."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "guid", name="uq_card_guid"),
+        Index("ix_cards_learner_due", "learner_id", "state", "due"),
+        Index("ix_cards_deck", "deck_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    deck_id: Mapped[int] = mapped_column(ForeignKey("card_decks.id", ondelete="CASCADE"))
+    guid: Mapped[str] = mapped_column(String(120))
+    """Stable across import and export: the Anki note guid (plus ":<ord>" for a note's later
+    cards), or "viva:<flashcard id>" for the curriculum's."""
+    note_guid: Mapped[str] = mapped_column(String(100))
+    ord: Mapped[int] = mapped_column(Integer, default=0)
+    content_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The curriculum flashcard id (its spoken forms are read from the content pack)."""
+    front: Mapped[str] = mapped_column(Text)
+    """Written front for the screen (HTML from Anki is kept as rendered)."""
+    back: Mapped[str] = mapped_column(Text)
+    spoken_front: Mapped[str] = mapped_column(Text, default="")
+    spoken_back: Mapped[str] = mapped_column(Text, default="")
+    media: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Media files the card refers to (not stored: Viva speaks cards)."""
+    problem: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    """Why the card cannot be spoken (image-only, empty, not English…); None when it can."""
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    """Order in which new cards are introduced."""
+    state: Mapped[int] = mapped_column(Integer, default=0)
+    """0 new, 1 learning, 2 review, 3 relearning (FSRS states; 0 = never reviewed)."""
+    step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
+    due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_review: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reps: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CardReview(Base):
+    """The review log: every rating, imported from Anki's revlog or given in Viva."""
+
+    __tablename__ = "card_reviews"
+    __table_args__ = (Index("ix_card_reviews_learner_time", "learner_id", "reviewed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    """1 again, 2 hard, 3 good, 4 easy."""
+    kind: Mapped[str] = mapped_column(String(10))
+    """review (moves FSRS state) | cram (does not) | anki (imported history)."""
+    was_new: Mapped[bool] = mapped_column(Boolean, default=False)
+    """The card's first review: counts against the daily new-card limit."""
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    duration_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    answer_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    due_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
