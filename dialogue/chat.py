@@ -1,4 +1,5 @@
-"""`viva chat`: the drills by typing, through the same path the voice bot uses.
+"""`viva chat` and `viva review`: the drills and the card review by typing, through the same
+path the voice bot uses.
 
 app → Rasa (REST) → action server → the app's internal API → the study store.
 """
@@ -20,6 +21,10 @@ QUIT = {"/quit", "/exit", "quit", "exit"}
 
 
 def _status(state: TurnState) -> str:
+    if state.card is not None and state.mode in ("answer", "rating"):
+        where = f" {state.position}/{state.total}" if state.position and state.total else ""
+        doing = "rate" if state.mode == "rating" else "answer"
+        return f"[card{where} · {doing}: {' | '.join(state.expect[:4])}]"
     if state.mode != "answer" or state.question is None:
         return f"[{state.mode}]"
     q = state.question

@@ -21,7 +21,13 @@ from dialogue.payload import BotTurn, TurnState, latest_state
 log = logging.getLogger(__name__)
 
 # What a client sends to start each study mode.
-START_INTENTS = {"drill": "/start_drill", "eli5": "/start_eli5", "baseline": "/start_baseline"}
+START_INTENTS = {
+    "drill": "/start_drill",
+    "eli5": "/start_eli5",
+    "baseline": "/start_baseline",
+    "flashcards": "/start_flashcards",
+    "cram": "/start_cram",
+}
 
 NOT_HEARD = "Sorry, I didn't catch that. Say repeat, skip, or hint at any time."
 NO_REPLY = "Sorry, something went wrong on my side. Please say that again."

@@ -7,7 +7,7 @@ each utterance; `parse_turns` pairs them back into one `BotTurn`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 MODES = ("answer", "command", "idle", "rating")
@@ -24,6 +24,19 @@ class QuestionRef:
 
 
 @dataclass(frozen=True)
+class CardRef:
+    """The card being reviewed (payload `card`)."""
+
+    id: int
+    deck: str = ""
+    front: str = ""
+    spoken_front: str = ""
+    state: str = ""
+    cram: bool = False
+    remaining: int | None = None
+
+
+@dataclass(frozen=True)
 class TurnState:
     """What the learner is doing now, as the last bot turn said."""
 
@@ -34,10 +47,19 @@ class TurnState:
     rate: float | None = None
     position: int | None = None
     total: int | None = None
+    card: CardRef | None = None
+    """Set while a card is reviewed: mode `answer` for its front, `rating` for its rating."""
+    expect: tuple[str, ...] = ()
+    """During a card review: what the learner may say next (for recognition biasing)."""
 
     @property
     def answering(self) -> bool:
+        """A question's answer is expected (the client stores candidate answers first)."""
         return self.mode == "answer" and self.attempt_id is not None
+
+    @property
+    def rating(self) -> bool:
+        return self.mode == "rating" and self.card is not None
 
     def as_json(self) -> dict[str, Any]:
         question = None
@@ -52,6 +74,8 @@ class TurnState:
             "rate": self.rate,
             "position": self.position,
             "total": self.total,
+            "card": None if self.card is None else asdict(self.card),
+            "expect": list(self.expect),
         }
 
 
@@ -77,6 +101,18 @@ def parse_state(custom: Mapping[str, Any]) -> TurnState:
         )
     mode = str(custom.get("mode") or "command")
     rate = custom.get("rate")
+    card = custom.get("card")
+    card_ref = None
+    if isinstance(card, Mapping) and _int(card.get("id")) is not None:
+        card_ref = CardRef(
+            id=int(card["id"]),
+            deck=str(card.get("deck") or ""),
+            front=str(card.get("front") or ""),
+            spoken_front=str(card.get("spoken_front") or ""),
+            state=str(card.get("state") or ""),
+            cram=bool(card.get("cram")),
+            remaining=_int(card.get("remaining")),
+        )
     return TurnState(
         mode=mode if mode in MODES else "command",
         attempt_id=str(custom["attempt_id"]) if custom.get("attempt_id") else None,
@@ -85,6 +121,8 @@ def parse_state(custom: Mapping[str, Any]) -> TurnState:
         rate=float(rate) if isinstance(rate, (int, float)) else None,
         position=_int(custom.get("position")),
         total=_int(custom.get("total")),
+        card=card_ref,
+        expect=tuple(str(e) for e in custom.get("expect") or ()),
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from drills.cards import api as card_routes
 from drills.exceptions import BadRequest, StudyError
 from drills.options import ApiOptions
 from drills.results import TranscriptInput
@@ -46,6 +47,7 @@ def create_api_app(service: StudyService, options: ApiOptions) -> web.Applicatio
     app.router.add_post(attempt + "/reveal", reveal)
     app.router.add_post(attempt + "/skip", skip)
     app.router.add_post(attempt + "/retry", retry)
+    card_routes.add_routes(app, SERVICE)
     return app
 
 

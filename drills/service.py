@@ -66,6 +66,8 @@ class StudyService(AttemptDesk):
         self.grader = grader
         self.options = options or ServiceOptions()
         self._sessions = session_factory
+        self.sessions = session_factory
+        """The store's sessions (deck import and export run their own transactions)."""
         self._clock = clock
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()

@@ -90,6 +90,26 @@ class VivaApi:
     async def retry(self, attempt_id: str) -> dict[str, Any]:
         return await self._call("POST", f"/attempts/{_seg(attempt_id)}/retry", {})
 
+    # -- cards -----------------------------------------------------------------------------------
+
+    async def next_card(self, learner_id: str) -> dict[str, Any]:
+        return await self._call("POST", f"/learners/{_seg(learner_id)}/next-card", {})
+
+    async def review_status(self, learner_id: str) -> dict[str, Any]:
+        return await self._call("GET", f"/learners/{_seg(learner_id)}/review-status")
+
+    async def card_answer(self, card_id: int, text: str) -> dict[str, Any]:
+        return await self._call("POST", f"/cards/{_seg(str(card_id))}/answer", {"text": text})
+
+    async def card_reveal(self, card_id: int) -> dict[str, Any]:
+        return await self._call("POST", f"/cards/{_seg(str(card_id))}/reveal", {})
+
+    async def card_rate(self, card_id: int, rating: str) -> dict[str, Any]:
+        return await self._call("POST", f"/cards/{_seg(str(card_id))}/rate", {"rating": rating})
+
+    async def card_skip(self, card_id: int) -> dict[str, Any]:
+        return await self._call("POST", f"/cards/{_seg(str(card_id))}/skip", {})
+
     # -- transport ------------------------------------------------------------------------------
 
     async def _call(

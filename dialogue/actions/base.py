@@ -13,11 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import payload, texts
 from .api import ApiOptions, VivaApi
-from .payload import ANSWER, COMMAND, IDLE, OpenQuestion
+from .payload import ANSWER, COMMAND, IDLE, RATING, OpenQuestion
 
 logger = logging.getLogger(__name__)
 
 ANSWER_FORM = "answer_form"
+CARD_FORM = "card_form"
+RATING_FORM = "rating_form"
 
 
 @dataclass
@@ -43,10 +45,22 @@ class Turn:
         return self.tracker.active_loop_name == ANSWER_FORM
 
     @property
+    def card_form_active(self) -> bool:
+        return self.tracker.active_loop_name in (CARD_FORM, RATING_FORM)
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        card = self.tracker.get_slot("card")
+        return card if isinstance(card, dict) else None
+
+    @property
     def mode(self) -> str:
-        """The payload mode in force: the form decides `answer`; otherwise the viva_mode slot."""
-        if self.form_active:
+        """The payload mode in force: the forms decide `answer` (a question or a card's front)
+        and `rating` (a card's back was said); otherwise the viva_mode slot."""
+        if self.form_active or self.tracker.active_loop_name == CARD_FORM:
             return ANSWER
+        if self.tracker.active_loop_name == RATING_FORM:
+            return RATING
         mode = self.tracker.get_slot("viva_mode")
         return COMMAND if mode == COMMAND else IDLE
 
@@ -60,19 +74,25 @@ class Turn:
         mode: str | None = None,
         question: OpenQuestion | None = None,
         rate: float | None = None,
+        card: dict[str, Any] | None = None,
     ) -> None:
-        """Utter `text` with its payload; mode and question default to the current state."""
+        """Utter `text` with its payload; mode, question and card default to the current state."""
         mode = mode or self.mode
-        if question is None and mode == ANSWER:
+        if card is None and mode in (ANSWER, RATING) and self.card_form_active:
+            card = self.card
+        if question is None and mode == ANSWER and card is None:
             question = self.open_question
-        self.dispatcher.utter_message(text=text, json_message=payload.build(mode, question, rate))
+        self.dispatcher.utter_message(
+            text=text, json_message=payload.build(mode, question, rate, card)
+        )
         self.said += 1
 
     def say_response(self, response: str, mode: str | None = None) -> None:
         """Utter a domain response (its text) with the payload of the current state."""
         mode = mode or self.mode
+        card = self.card if self.card_form_active else None
         self.dispatcher.utter_message(
-            response=response, json_message=payload.build(mode, self.open_question)
+            response=response, json_message=payload.build(mode, self.open_question, card=card)
         )
         self.said += 1
 
@@ -135,8 +155,8 @@ class VivaAction(Action, ABC):
             turn.said = 0
             events = self.failure_events(turn)
         if not turn.said:
-            if turn.form_active:
-                turn.say(texts.STILL_ANSWERING, ANSWER)
+            if turn.form_active or turn.card_form_active:
+                turn.say(texts.STILL_ANSWERING, turn.mode)
             else:
                 turn.say(texts.LOST_TRACK, IDLE)
         return changed_slots_only(tracker, events)
@@ -146,6 +166,6 @@ class QuestionOpener(VivaAction, ABC):
     """An action after which the rules open the answer form (awaiting_answer true) or wait."""
 
     def failure_events(self, turn: Turn) -> list[EventType]:
-        if turn.form_active:
+        if turn.form_active or turn.card_form_active:
             return []
         return [SlotSet("awaiting_answer", False), *mode_events(IDLE)]

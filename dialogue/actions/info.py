@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from . import texts
 from .api import ApiError
 from .base import Turn, VivaAction
-from .payload import ANSWER, COMMAND
+from .payload import ANSWER, COMMAND, RATING
 
 RATES = (0.8, 1.0, 1.25)
 """Speaking rates, slowest first; "slower"/"faster" step through them and stop at the ends."""
@@ -73,8 +73,8 @@ class ActionPlanStatus(VivaAction):
             text = text or texts.PLAN_UNAVAILABLE
         except ApiError:
             text = texts.PLAN_UNAVAILABLE
-        if turn.form_active:
-            text = _join(text, texts.BACK_TO_QUESTION)
+        if turn.form_active or turn.card_form_active:
+            text = _join(text, texts.BACK_TO_QUESTION if turn.form_active else texts.BACK_TO_CARD)
             offer = ""  # "yes" during an answer is an answer, not a reply to the offer
         turn.say(text)
         return offer_events(offer)
@@ -90,8 +90,8 @@ class ActionProgress(VivaAction):
         except ApiError:
             text = ""
         text = text or texts.PROGRESS_UNAVAILABLE
-        if turn.form_active:
-            text = _join(text, texts.BACK_TO_QUESTION)
+        if turn.form_active or turn.card_form_active:
+            text = _join(text, texts.BACK_TO_QUESTION if turn.form_active else texts.BACK_TO_CARD)
         turn.say(text)
         return []
 
@@ -101,7 +101,9 @@ class ActionHelp(VivaAction):
         return "action_help"
 
     async def act(self, turn: Turn) -> list[EventType]:
-        help_text = {ANSWER: texts.HELP_ANSWER, COMMAND: texts.HELP_COMMAND}
+        help_text = {ANSWER: texts.HELP_ANSWER, COMMAND: texts.HELP_COMMAND, RATING: texts.HELP_RATING}
+        if turn.card_form_active and turn.mode == ANSWER:
+            help_text[ANSWER] = texts.HELP_CARD
         turn.say(help_text.get(turn.mode, texts.HELP_IDLE))
         return []
 
@@ -132,7 +134,7 @@ class ActionPause(VivaAction):
         return "action_pause"
 
     async def act(self, turn: Turn) -> list[EventType]:
-        pause_text = {ANSWER: texts.PAUSE_ANSWER, COMMAND: texts.PAUSE_COMMAND}
+        pause_text = {ANSWER: texts.PAUSE_ANSWER, COMMAND: texts.PAUSE_COMMAND, RATING: texts.PAUSE_RATING}
         turn.say(pause_text.get(turn.mode, texts.PAUSE_IDLE))
         return []
 

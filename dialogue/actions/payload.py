@@ -12,9 +12,16 @@ from rasa_sdk.events import SlotSet
 ANSWER = "answer"
 COMMAND = "command"
 IDLE = "idle"
+RATING = "rating"
 
 PAYLOAD_VERSION = 1
 _QUESTION_FIELDS = ("id", "kind", "unit", "day", "title", "prompt")
+_CARD_FIELDS = ("id", "deck", "front", "spoken_front", "state", "cram")
+
+# What the learner may say next during a card review: the voice bot biases recognition
+# towards these and picks its endpointing from the mode (docs/voice-protocol.md).
+EXPECT_ANSWER = ("show me", "i don't know", "skip", "repeat", "how many left", "pause", "stop")
+EXPECT_RATING = ("again", "hard", "good", "easy", "repeat", "skip", "how many left", "pause", "stop")
 
 
 @dataclass(frozen=True)
@@ -74,13 +81,18 @@ class OpenQuestion:
 
 
 def build(
-    mode: str, open_question: OpenQuestion | None = None, rate: float | None = None
+    mode: str,
+    open_question: OpenQuestion | None = None,
+    rate: float | None = None,
+    card: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The payload for one bot message.
 
     Attempt, question, terms and position only apply while the learner answers (mode `answer`):
     in `command` or `idle` mode the client must not post transcripts against an attempt.
     `rate` is set only on the reply to "slower"/"faster"; the client keeps it until changed.
+    `card` (the card slot) applies while a card is reviewed: mode `answer` for its front,
+    `rating` once its back was said; `expect` then lists what the learner may say.
     """
     payload: dict[str, Any] = {
         "viva": PAYLOAD_VERSION,
@@ -91,7 +103,17 @@ def build(
         "rate": rate,
         "position": None,
         "total": None,
+        "card": None,
+        "expect": None,
     }
+    if mode in (ANSWER, RATING) and card:
+        payload.update(
+            card={k: card.get(k) for k in _CARD_FIELDS} | {"remaining": card.get("remaining")},
+            position=card.get("position"),
+            total=card.get("total"),
+            expect=list(EXPECT_RATING if mode == RATING else EXPECT_ANSWER),
+        )
+        return payload
     if mode == ANSWER and open_question is not None:
         q = open_question.question
         payload.update(

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 # Used only if the domain's answer_text mapping has no not_intent list.
 DEFAULT_CONTROL_INTENTS = (  # noqa: SIM905
     "greet start_drill start_eli5 start_flashcards start_baseline next repeat try_again skip hint "
-    "show_answer dont_know done slower faster pause stop ask_topic ask_progress help"
+    "show_answer dont_know done slower faster pause stop ask_topic ask_progress help start_cram how_many_left"
 ).split()
 
 

@@ -79,3 +79,26 @@ DENY_IDLE = "Okay. Say 'start' whenever you're ready."
 
 NOTHING_TO_REPEAT = HELP_IDLE
 REVEAL_UNAVAILABLE = "Sorry, I couldn't get the model answer just now. " + READY_FOR_NEXT
+
+# ---- Card review ---------------------------------------------------------------------------
+CARD_NUMBERED = "Card {position} of {total}. {front}"
+CARD_AGAIN = "Here's the card again. {front}"
+CARD_SKIPPED = "Okay, skipped."
+CARD_LOST = "Sorry, I lost track of the cards. Say 'review cards' to pick up again."
+CARD_EMPTY_ANSWER = "I didn't catch an answer. Say it, or say 'show me' to hear the back."
+RATE_PLEASE = "Please rate that card: again, hard, good or easy. Or say repeat to hear the answer again."
+RATE_NOT_SAVED = "Sorry, I couldn't save that rating. Let's carry on."
+NOTHING_TO_RATE = (
+    "There's no card to rate right now. Say 'review cards' to start a review, or 'card blitz' for all of them."
+)
+CARDS_LEFT_NONE = "There's nothing running right now. Say 'review cards' or 'start' to begin."
+QUESTIONS_LEFT = "This is question {position} of {total}."
+HELP_CARD = (
+    "Answer the card out loud, or say show me, skip, repeat, how many left, pause, or stop."
+)
+HELP_RATING = (
+    "Rate the card: again if you missed it, hard, good, or easy. "
+    "You can also say repeat, skip, how many left, pause, or stop."
+)
+PAUSE_RATING = "Okay, paused. Rate the card when you're ready: again, hard, good or easy."
+BACK_TO_CARD = "Back to the card: say repeat to hear it again."

@@ -212,8 +212,9 @@ async def test_error_statuses(client: TestClient) -> None:
     await call(client, "POST", "/attempts/deadbeef/answer", {"text": "x"}, 404)
     await call(client, "POST", "/attempts/deadbeef/hint", None, 404)
     await call(client, "POST", f"/learners/{lid}/next-question", None, 409)  # no session
-    flash = await call(client, "POST", f"/learners/{lid}/sessions", {"mode": "flashcards"}, 409)
-    assert "Flashcard" in flash["error"]
+    await call(client, "POST", f"/learners/{lid}/next-card", None, 409)  # no card review running
+    await call(client, "POST", "/cards/12345/rate", {"rating": "good"}, 404)
+    await call(client, "POST", "/cards/not-a-number/reveal", None, 404)
     await call(client, "POST", f"/learners/{lid}/sessions", {"mode": "karaoke"}, 400)
     await call(client, "POST", f"/learners/{lid}/sessions", {"mode": 3}, 400)
     await call(client, "POST", "/learners", {"name": ""}, 400)

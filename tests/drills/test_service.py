@@ -154,8 +154,10 @@ def test_eli5_mode_and_flashcards(service: StudyService, ada: str) -> None:
     started = service.start_session(ada, "eli5")
     assert started.total == 2 and "Keep it simple" in started.intro
     assert service.next_question(ada).question.kind == "eli5"  # type: ignore[union-attr]
-    with pytest.raises(Conflict):
-        service.start_session(ada, "flashcards")
+    cards = service.start_session(ada, "flashcards")  # day 1: unit 1's cards are unlocked
+    assert cards.mode == "flashcards" and cards.total == len(service.pack.units[0].flashcards)
+    with pytest.raises(Conflict):  # the ELI5 run was ended by the card review
+        service.next_question(ada)
     with pytest.raises(BadRequest):
         service.start_session(ada, "karaoke")
 
