@@ -9,6 +9,7 @@ choose endpointing and biasing (docs/internal-api.md)."""
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -255,14 +256,17 @@ class ActionCardNotRating(VivaAction):
         return []
 
 
-class _SilentAsk(Action):
+class _SilentAsk(Action, ABC):
     """A form's request for its slot: whoever opened the form has spoken this turn, so this
     stays silent then; otherwise (an empty turn) it says what is expected again."""
 
     form_mode = ANSWER
 
-    def text(self, card: dict[str, Any]) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    def text(self, card: dict[str, Any]) -> str: ...
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

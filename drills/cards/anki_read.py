@@ -23,7 +23,7 @@ from pathlib import Path
 from drills.cards import anki_proto
 from drills.cards.scheduler import Rating, from_sm2
 from drills.cards.source import DeckFileError, ReadReport, SourceCard
-from drills.cards.templates import CardContext, answer_part, render
+from drills.cards.templates import CardContext, answer_part, render, spoken_blank
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 _REQUIRED = {"col", "notes", "cards", "revlog"}
@@ -158,6 +158,8 @@ class ApkgSource:
         )
         question = render(template.question, ctx, answer=False)
         answer = answer_part(render(template.answer, ctx, answer=True), question)
+        # A cloze front is said with "blank" where the written one shows "[...]".
+        spoken_front = render(template.question, ctx, answer=False, blank=spoken_blank) if notetype.cloze else ""
         fallback = None
         if not reviews and ctype == 2 and ivl > 0:
             days = (odue or due) if odid else due
@@ -168,6 +170,7 @@ class ApkgSource:
             deck=deck,
             front=question,
             back=answer,
+            spoken_front=spoken_front,
             suspended=queue == -1,
             position=due if ctype == 0 else 0,
             reviews=tuple(reviews),

@@ -80,6 +80,8 @@ def summary(mode: str, reviewed: int, again: int, next_due: str | None, stopped:
     lead = "Stopped" if stopped else ("That's the blitz done" if mode == "cram" else "That's the review done")
     if reviewed == 0:
         text = f"{lead}: no cards rated."
+    elif again == 0:
+        text = f"{lead}: {plural(reviewed, 'card')} reviewed, none forgotten."
     else:
         rate = round(100 * again / reviewed)
         text = f"{lead}: {plural(reviewed, 'card')} reviewed, {number(again)} again, that's {rate} percent."

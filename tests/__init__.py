@@ -1,0 +1,1 @@
+"""Viva's tests (a package, so `tests.*` imports find these modules before any installed `tests`)."""
