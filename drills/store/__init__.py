@@ -1,10 +1,14 @@
-"""The study store: learners, sessions, attempts, day progress, plan adjustments, the gap matrix."""
+"""The study store: learners, sessions, attempts, day progress, plan adjustments, the gap matrix,
+flashcard decks, cards and their review log."""
 
 from drills.store.database import make_engine, make_session_factory, upgrade_database
 from drills.store.models import (
     Attempt,
     Base,
     BaselineResult,
+    Card,
+    CardDeck,
+    CardReview,
     DayProgress,
     Learner,
     PlanAdjustment,
@@ -15,6 +19,9 @@ __all__ = [
     "Attempt",
     "Base",
     "BaselineResult",
+    "Card",
+    "CardDeck",
+    "CardReview",
     "DayProgress",
     "Learner",
     "PlanAdjustment",

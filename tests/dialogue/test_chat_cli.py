@@ -10,11 +10,11 @@ from tests.support import REPO, viva_env
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 
 
-def chat(viva_server, lines: list[str], *args: str) -> str:
+def chat(viva_server, lines: list[str], *args: str, command: str = "chat") -> str:
     # Same data dir as the shared server (its trained model is reused), ports of its own.
     env = viva_env(viva_server.data_dir)
     result = subprocess.run(
-        [sys.executable, "-m", "voicebot.cli", "chat", *args],
+        [sys.executable, "-m", "voicebot.cli", command, *args],
         input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,
@@ -65,3 +65,11 @@ def test_eli5_and_baseline_by_typing(viva_server) -> None:
     )
     assert "· baseline 1/30" in out
     assert "noted" in out.lower() and "[command]" in out
+
+
+def test_review_by_typing(viva_server) -> None:
+    lines = ["show me", "good", "how many left", "stop", "/quit"]
+    out = chat(viva_server, lines, "--learner", "Card Carla", command="review")
+    assert "to review. Here is the first." in out and "[card 1/" in out
+    assert "The answer:" in out and "Good, next in" in out and "[card 2/" in out
+    assert "left after this one" in out and "Stopped: one card reviewed" in out
