@@ -208,20 +208,28 @@ class _Writer:
     def _flush(self, batch: list[tuple[dict, SourceCard]]) -> None:
         if not batch:
             return
-        ids = self.db.scalars(
-            insert(Card).returning(Card.id, sort_by_parameter_order=True), [row for row, _ in batch]
-        ).all()
+        # A plain executemany: far faster than INSERT … RETURNING for thousands of rows; the ids
+        # of the few cards with history are read back by guid.
+        self.db.execute(insert(Card), [row for row, _ in batch])
+        with_history = {row["guid"]: card for row, card in batch if card.reviews}
+        if not with_history:
+            return
+        ids: dict[str, int] = {}
+        guids = list(with_history)
+        for start in range(0, len(guids), 500):
+            chunk = guids[start : start + 500]
+            query = select(Card.guid, Card.id).where(Card.learner_id == self.learner_id, Card.guid.in_(chunk))
+            ids.update(dict(self.db.execute(query).all()))
         reviews = [
             {
-                "card_id": card_id,
+                "card_id": ids[guid],
                 "learner_id": self.learner_id,
                 "rating": int(rating),
                 "kind": "anki",
                 "was_new": index == 0,
                 "reviewed_at": when,
             }
-            for card_id, (_, card) in zip(ids, batch, strict=True)
+            for guid, card in with_history.items()
             for index, (when, rating) in enumerate(card.reviews)
         ]
-        if reviews:
-            self.db.execute(insert(CardReview), reviews)
+        self.db.execute(insert(CardReview), reviews)
