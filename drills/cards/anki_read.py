@@ -76,7 +76,7 @@ class ApkgSource:
             if member is None:
                 raise DeckFileError(f"{path.name} holds no Anki collection (none of {', '.join(COLLECTIONS)})")
             self.report.format = member.removeprefix("collection.")
-            self.report.media_files = sum(1 for n in names if n.isdigit())
+            self.report.media_files = self._media_count(archive, names)
             target = self._dir / "collection.sqlite"
             try:
                 with archive.open(member) as source, target.open("wb") as sink:
@@ -87,6 +87,14 @@ class ApkgSource:
             except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
                 raise DeckFileError(f"{path.name} is damaged: {member} cannot be read ({exc})") from exc
         return target
+
+    def _media_count(self, archive: zipfile.ZipFile, names: set[str]) -> int:
+        """How many media files the package lists (its `media` map), else holds."""
+        try:
+            return len(_media_names(archive.read("media"))) if "media" in names else 0
+        except (ValueError, OSError, zipfile.BadZipFile) as exc:
+            self.report.skipped.append(f"the package's media list is unreadable ({exc}); media not counted")
+            return sum(1 for n in names if n.isdigit())
 
     def _load(self) -> None:
         db = self._db
@@ -245,15 +253,19 @@ def _notetypes_v18(db: sqlite3.Connection) -> dict[int, _Notetype]:
     return result
 
 
-def media_names(path: Path) -> list[str]:
-    """The package's media file names (JSON map in older exports, zstd protobuf in newer)."""
-    with zipfile.ZipFile(path) as archive:
-        if "media" not in archive.namelist():
-            return []
-        data = archive.read("media")
+def _media_names(data: bytes) -> list[str]:
+    """A package's media file names: a JSON map in older exports, zstd-compressed protobuf
+    (MediaEntries) in newer ones. ValueError when it is neither."""
     if data[:4] == b"\x28\xb5\x2f\xfd":
         import zstandard
 
-        return anki_proto.media_names(zstandard.ZstdDecompressor().decompress(data, max_output_size=64 << 20))
-    mapping = json.loads(data or b"{}")
-    return [mapping[k] for k in sorted(mapping, key=int)]
+        try:
+            raw = zstandard.ZstdDecompressor().decompress(data, max_output_size=64 << 20)
+        except zstandard.ZstdError as exc:
+            raise ValueError(f"zstd: {exc}") from exc
+        return anki_proto.media_names(raw)
+    try:
+        mapping = json.loads(data or b"{}")
+        return [str(mapping[k]) for k in sorted(mapping, key=int)]
+    except (json.JSONDecodeError, UnicodeDecodeError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a media map: {exc}") from exc

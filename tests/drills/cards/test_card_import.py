@@ -118,6 +118,7 @@ def test_anki_built_decks(study, ada, tmp_path: Path, legacy: bool) -> None:
     report = import_deck(study.sessions, ada, built.path)
     assert report.format == ("anki21" if legacy else "anki21b")
     assert (report.notes, report.cards, set(report.decks)) == (built.notes, built.cards, built.decks)
+    assert report.media_files == 1  # the media map: JSON (anki21) or zstd-compressed protobuf (anki21b)
     cards = sorted(cards_of(study, ada), key=lambda c: (c.position, c.ord))
     fronts = [c.front for c in cards]
     assert "Wave speed" in fronts and r"\(v = f \lambda\)" in fronts  # both templates of the reversed note
