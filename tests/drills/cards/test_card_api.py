@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from drills.api import create_api_app
 from drills.options import ApiOptions
+from tests.drills.cards.fixtures import ada, anki_dir, card_options, now, study  # noqa: F401 - fixtures
 
 V1 = "/api/v1"
 

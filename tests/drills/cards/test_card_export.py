@@ -9,6 +9,7 @@ from drills.cards import export
 from drills.cards.importer import import_deck
 from drills.cards.source import DeckFileError
 from tests.drills.cards.decks import genanki_deck
+from tests.drills.cards.fixtures import ada, anki_dir, card_options, now, study  # noqa: F401 - fixtures
 
 
 def collect(study, learner, decks=()):

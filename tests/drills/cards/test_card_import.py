@@ -17,6 +17,7 @@ from drills.cards.importer import import_deck
 from drills.cards.source import DeckFileError
 from drills.store.models import Card, CardDeck, CardReview
 from tests.drills.cards.decks import anki_package, genanki_deck
+from tests.drills.cards.fixtures import ada, anki_dir, card_options, now, study  # noqa: F401 - fixtures
 
 pytestmark = []
 

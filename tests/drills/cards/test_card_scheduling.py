@@ -16,6 +16,7 @@ from drills.cards.options import CardOptions
 from drills.cards.scheduler import Rating, make_scheduler, replay, utc
 from drills.exceptions import BadRequest, Conflict
 from drills.store.models import Card, CardReview, DayProgress, PlanAdjustment, StudySession
+from tests.drills.cards.fixtures import ada, anki_dir, card_options, now, study  # noqa: F401 - fixtures
 
 
 def write_csv(path, rows: int) -> None:

@@ -1,4 +1,7 @@
-"""Fixtures for the flashcard tests: a learner in a fresh study store, a settable clock."""
+"""Fixtures for the flashcard tests: a learner in a fresh study store, a settable clock.
+
+Imported by each test module (not a conftest.py: `tests/drills/test_*.py` import their own
+`conftest` by name, which a second conftest.py below them would shadow)."""
 
 from __future__ import annotations
 
