@@ -125,7 +125,8 @@ class _Writer:
             d.name: d.id for d in db.scalars(select(CardDeck).where(CardDeck.learner_id == learner_id))
         }
         top = db.scalar(select(func.max(Card.position)).where(Card.learner_id == learner_id))
-        self.next_position = (top or 0) + 1
+        self.base_position = (top or 0) + 1
+        """New cards keep the file's order (Anki's new-card position) after the learner's cards."""
         self.now = utcnow()
 
     def write(self, total: int, cards: Iterator[SourceCard]) -> None:
@@ -164,7 +165,6 @@ class _Writer:
         state = self._state(card)
         self.report.added += 1
         self.report.decks[card.deck] = self.report.decks.get(card.deck, 0) + 1
-        position, self.next_position = self.next_position, self.next_position + 1
         return {
             "learner_id": self.learner_id,
             "deck_id": self._deck(card.deck),
@@ -178,7 +178,7 @@ class _Writer:
             "media": list(dict.fromkeys(front.media + back.media)),
             "problem": problem[:200] if problem else None,
             "suspended": card.suspended,
-            "position": position,
+            "position": self.base_position + card.position,
             "state": state.state,
             "step": state.step,
             "stability": state.stability,

@@ -219,3 +219,17 @@ def test_rating_rules(study, ada, tmp_path) -> None:
     with study.sessions.begin() as db:
         session = db.scalars(select(StudySession).where(StudySession.learner_id == ada)).one()
         assert session.status == "stopped" and session.plan[1]["card_id"] == other.card.id
+
+
+def test_power_review_day_offers_the_card_blitz(study, ada, pack) -> None:
+    with study.sessions.begin() as db:
+        for day in range(1, 31):
+            db.add(DayProgress(learner_id=ada, day=day, status="finished"))
+    assert study.plan_status(ada).day_type == "power_review"
+    study.start_session(ada, "drill")
+    while not (turn := study.next_question(ada)).done:
+        study.skip(turn.attempt_id)
+    assert "Today is the power review: say 'card blitz'" in turn.summary
+    started = study.start_session(ada, "cram")
+    every_unit = sum(len(u.flashcards) for u in pack.units)
+    assert started.total == min(every_unit, CardOptions().cram_size)  # every unit is unlocked by now
