@@ -125,11 +125,10 @@ class CardDesk:
     def status(self, learner_id: str) -> ReviewStatus:
         with self._db(learner_id) as db:
             session = self._session(db, learner_id)
-            rated = [i for i in session.plan if i["status"] == "rated"]
-            again = sum(1 for i in rated if i.get("rating") == Rating.AGAIN)
+            reviewed, again = _tally(session)
             remaining = len(session.plan) - session.position
             return ReviewStatus(
-                session.position, len(session.plan), remaining, len(rated), again, words.left(remaining, len(rated))
+                session.position, len(session.plan), remaining, reviewed, again, words.left(remaining, reviewed)
             )
 
     def stop(self, db: Session, session: StudySession) -> str:
@@ -256,11 +255,10 @@ class CardDesk:
         return card.spoken_front, card.spoken_back
 
     def _summary(self, db: Session, session: StudySession, stopped: bool) -> str:
-        rated = [i for i in session.plan if i["status"] == "rated"]
-        again = sum(1 for i in rated if i.get("rating") == Rating.AGAIN)
+        reviewed, again = _tally(session)
         now = self._now()
         upcoming = queue.next_due(db, session.learner_id, now)
-        return words.summary(session.mode, len(rated), again, words.until(upcoming, now) if upcoming else None, stopped)
+        return words.summary(session.mode, reviewed, again, words.until(upcoming, now) if upcoming else None, stopped)
 
     def _comes_back(
         self, plan: list[dict[str, Any]], card_id: int, rating: Rating, due: datetime | None, now: datetime, mode: str
@@ -296,6 +294,13 @@ class CardDesk:
         if plan[index]["status"] not in ("asked", "answered"):
             raise Conflict("That card is done. Say 'next' for the next one.")
         return session, plan, index
+
+
+def _tally(session: StudySession) -> tuple[int, int]:
+    """(cards rated, cards rated again at least once) in a session: a card that came back
+    counts once."""
+    rated = [i for i in session.plan if i["status"] == "rated"]
+    return len({i["card_id"] for i in rated}), len({i["card_id"] for i in rated if i.get("rating") == Rating.AGAIN})
 
 
 def _state(card: Card) -> CardState:
