@@ -254,3 +254,20 @@ def test_closeness_is_said_once_grading_is_switched_on(study, ada, monkeypatch) 
     assert (close.score, close.suggested) == (0.8, "good")
     assert "You were 80 percent there; I'd say good." in close.text
     assert study.cards.answer(turn.card.id, "no idea at all").suggested == "again"
+
+
+def test_image_only_cards_are_skipped_with_a_spoken_note(study, ada, tmp_path) -> None:
+    from tests.drills.cards.decks import genanki_deck
+
+    import_deck(study.sessions, ada, genanki_deck(tmp_path / "ml.apkg").path)
+    study.start_session(ada, "flashcards")
+    fronts, leads = [], []
+    while not (turn := study.cards.next_card(ada)).done:
+        fronts.append(turn.card.front)
+        leads.append(turn.lead)
+        study.cards.rate(turn.card.id, "easy")
+    assert "Sketch the network" not in fronts
+    assert leads[1] == "I skipped a card I can't read aloud, like an image; it stays for screen review."
+    with study.sessions.begin() as db:
+        image = db.scalars(select(Card).where(Card.guid == "g-image")).one()
+        assert image.state == 0  # untouched: kept for screen review
