@@ -62,7 +62,8 @@ HELP_COMMAND = (
 )
 HELP_IDLE = (
     "Say 'start' for today's drill, 'explain like I'm five' for simple explanations, "
-    "'baseline' for the assessment, 'what's today's topic', or 'how am I doing'."
+    "'baseline' for the assessment, 'review cards' for your flashcards, "
+    "'what's today's topic', or 'how am I doing'."
 )
 
 SLOWER = "Okay, I'll speak more slowly."
