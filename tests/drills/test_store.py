@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +19,7 @@ from drills.store import (
     make_session_factory,
     upgrade_database,
 )
+from drills.store.database import MIGRATIONS_DIR
 
 
 def test_upgrade_creates_the_directory_and_matches_the_models(tmp_path: Path) -> None:
@@ -30,7 +32,8 @@ def test_upgrade_creates_the_directory_and_matches_the_models(tmp_path: Path) ->
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
     tables = set(inspect(engine).get_table_names())
     assert {
         "learners",
@@ -39,6 +42,8 @@ def test_upgrade_creates_the_directory_and_matches_the_models(tmp_path: Path) ->
         "day_progress",
         "plan_adjustments",
         "baseline_results",
+        "devices",
+        "pairing_codes",
     } <= tables
     engine.dispose()
 
