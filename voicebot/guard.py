@@ -33,7 +33,7 @@ COOKIE = "__Host-viva-device"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PATHS = frozenset({"/pair", "/api/pair"})
 PUBLIC_PREFIXES = ("/static/",)
-PRINCIPAL = "viva.principal"
+PRINCIPAL = web.RequestKey("principal", Principal)
 
 UNPAIRED = Refusal(
     "unpaired",
@@ -127,13 +127,13 @@ async def closed_doors(request: web.Request, handler: Handler) -> web.StreamResp
     elif not is_public(request.path):
         if request.path.startswith("/api/"):
             return _error(401, who.message, reason=who.reason)
-        raise web.HTTPSeeOther("/pair" + ("?revoked" if who is REVOKED else ""))
+        return web.Response(status=303, headers={"Location": "/pair" + ("?revoked" if who is REVOKED else "")})
     return await handler(request)
 
 
 def principal_of(request: web.Request) -> Principal:
     """The request's principal; only public routes run without one."""
-    who = request.get(PRINCIPAL)
+    who = request.get(PRINCIPAL)  # type: ignore[call-overload]
     if who is None:
         raise web.HTTPUnauthorized(reason=UNPAIRED.message)
     return who

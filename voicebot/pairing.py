@@ -129,7 +129,10 @@ async def _pair(request: web.Request) -> web.Response:
             {"status": "choose", "learners": [{"id": view.learner_id, "name": view.name} for view in learners]}
         )
     label = device_label(request.headers.get("User-Agent", ""))
-    paired = await asyncio.to_thread(registry.pair, asked.code, learner_id, label)
+    try:
+        paired = await asyncio.to_thread(registry.pair, asked.code, learner_id, label)
+    except LookupError as exc:
+        raise web.HTTPBadRequest(reason="that profile does not exist any more") from exc
     if paired is None:
         raise web.HTTPForbidden(reason=BAD_CODE)  # used by someone else a moment ago
     request.app[FAILURES][0] = 0

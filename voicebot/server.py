@@ -100,8 +100,8 @@ async def security_headers(request: web.Request, handler: Any) -> web.StreamResp
             response = _error(exc.status, exc.reason)
             if "Retry-After" in exc.headers:
                 response.headers["Retry-After"] = exc.headers["Retry-After"]
-        else:
-            response = exc
+        else:  # a redirect: answered as a plain response (returning the exception is deprecated)
+            response = web.Response(status=exc.status, headers=exc.headers)
     response.headers.update(SECURITY_HEADERS)
     return response
 
