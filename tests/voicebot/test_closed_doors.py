@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import stat
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -18,7 +20,7 @@ import pytest
 
 from benchmarks.rtc_learner import RtcLearner
 from drills.keys import KEY_HEADER
-from tests.support import VivaServer, viva_env
+from tests.support import REPO, VivaServer, viva_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 
@@ -237,6 +239,16 @@ def test_concurrent_offers_fill_exactly_the_limit(server: VivaServer) -> None:
 
     asyncio.run(asyncio.wait_for(drained(), 30))
     still_serving(server)
+
+
+def test_no_pairing_on_a_loopback_only_viva(server: VivaServer) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "voicebot.cli", "pair"], cwd=REPO, env=server.env, capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "no pairing is needed" in done.stderr and "Pairing code" not in done.stdout
+    with urllib.request.urlopen(f"{server.url}/pair", timeout=30) as page:  # nothing to pair: the app itself
+        assert page.status == 200 and page.url == f"{server.url}/" and b'id="start"' in page.read()
+    assert call(f"{server.url}/api/me")[1]["kind"] == "local"
 
 
 # The two tests below spend the rate budgets: keep them last.

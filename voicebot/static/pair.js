@@ -103,11 +103,28 @@ function wire() {
   });
 }
 
-async function init() {
-  wire();
-  // The QR code carries the code in the fragment (never sent to the server): use it once.
+/** The code a QR link carries in the fragment (never sent to the server), taken out of the address bar. */
+function codeFromLink() {
   const fromLink = digits(decodeURIComponent(window.location.hash.slice(1)));
   if (window.location.hash) history.replaceState(null, '', window.location.pathname + window.location.search);
+  return fromLink;
+}
+
+function pairFromLink(fromLink) {
+  el.code.value = `${fromLink.slice(0, 4)} ${fromLink.slice(4)}`;
+  code = fromLink;
+  el.learnerForm.hidden = true;
+  el.codeForm.hidden = false;
+  pair({ code });
+}
+
+async function init() {
+  wire();
+  window.addEventListener('hashchange', () => {
+    const fromLink = codeFromLink();
+    if (fromLink.length === DIGITS) pairFromLink(fromLink);
+  });
+  const fromLink = codeFromLink();
   let me = null;
   try {
     me = await requestJSON('/api/me', { redirectOn401: false });
@@ -120,9 +137,7 @@ async function init() {
     notice('This device is already paired. Enter a new code to pair it with another profile, or go back to Viva.');
   }
   if (fromLink.length === DIGITS) {
-    el.code.value = `${fromLink.slice(0, 4)} ${fromLink.slice(4)}`;
-    code = fromLink;
-    pair({ code });
+    pairFromLink(fromLink);
   } else {
     el.code.focus();
   }
