@@ -34,14 +34,31 @@ COOKIE_AGE = timedelta(days=400)
 """The longest lifetime browsers keep a cookie."""
 MAX_FAILURES = 20
 
+
+class FailureBudget:
+    """Wrong codes from every client together; spent, it cancels the pending codes."""
+
+    def __init__(self, limit: int = MAX_FAILURES) -> None:
+        self.limit = limit
+        self.count = 0
+
+    def spend(self) -> bool:
+        """Count one wrong code; True when the budget is spent (and starts again)."""
+        self.count += 1
+        if self.count < self.limit:
+            return False
+        self.count = 0
+        return True
+
+
 PAIR_LIMITER = web.AppKey("pair_limiter", RateLimiter)
-FAILURES = web.AppKey("pair_failures", list)
+FAILURES = web.AppKey("pair_failures", FailureBudget)
 BAD_CODE = "That code is not valid (wrong, already used, or expired). Run `viva pair` where Viva runs for a new one."
 
 
 def add_routes(app: web.Application, limiter: RateLimiter) -> None:
     app[PAIR_LIMITER] = limiter
-    app[FAILURES] = [0]
+    app[FAILURES] = FailureBudget()
     app.router.add_get("/pair", _page)
     app.router.add_post("/api/pair", _pair)
     app.router.add_get("/api/me", _me)
@@ -135,7 +152,7 @@ async def _pair(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(reason="that profile does not exist any more") from exc
     if paired is None:
         raise web.HTTPForbidden(reason=BAD_CODE)  # used by someone else a moment ago
-    request.app[FAILURES][0] = 0
+    request.app[FAILURES].count = 0
     log.info("paired device %s (%s) with a learner", paired.device.id, label)
     print(f"Paired {label} with {paired.device.learner_name} (device {paired.device.id}).", flush=True)
     response = web.json_response(
@@ -166,10 +183,7 @@ def _learner_for(service: Any, fixed_name: str | None, asked: _PairRequest) -> s
 
 
 async def _failed(request: web.Request, registry: DeviceRegistry) -> None:
-    failures = request.app[FAILURES]
-    failures[0] += 1
-    if failures[0] >= MAX_FAILURES:
-        failures[0] = 0
+    if request.app[FAILURES].spend():
         cancelled = await asyncio.to_thread(registry.cancel_codes)
         log.warning("too many wrong pairing codes: cancelled %d pending code(s)", cancelled)
         print(

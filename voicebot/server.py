@@ -14,6 +14,7 @@ import ipaddress
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from voicebot.deps import VoiceDeps
 from voicebot.guard import DOORS, Doors, closed_doors, principal_of
 from voicebot.hosts import host_policy, is_loopback
 from voicebot.limits import RateLimiter, SessionSlots, client_key, retry_after
-from voicebot.principal import Scope
+from voicebot.principal import Principal, Scope
 from voicebot.session import VoiceSession
 from voicebot.webrtc import OfferError, ice_configuration, new_peer_connection, parse_offer
 
@@ -160,7 +161,7 @@ def _ice_servers(deps: VoiceDeps) -> list[dict[str, str]]:
 
 
 async def _health(request: web.Request) -> web.Response:
-    principal_of(request)
+    principal_of(request)  # never public: the ICE servers may carry TURN credentials
     deps = request.app["deps"]
     return web.json_response(
         {"ok": True, "sessions": len(request.app["sessions"].live), "ice_servers": _ice_servers(deps)}
@@ -172,7 +173,7 @@ def _learner_json(service: Any, view: Any) -> dict[str, Any]:
     return {"id": view.learner_id, "name": view.name, "day": service.plan_status(view.learner_id).day}
 
 
-def _list_learners(service: Any, visible: Any) -> list[dict[str, Any]]:
+def _list_learners(service: Any, visible: Callable[[str], bool]) -> list[dict[str, Any]]:
     return [_learner_json(service, view) for view in service.list_learners() if visible(view.learner_id)]
 
 
@@ -239,7 +240,7 @@ async def _offer(request: web.Request) -> web.Response:
         slot.release()  # the session, if one started, now counts among the live ones
 
 
-async def _start_session(request: web.Request, who: Any) -> web.Response:
+async def _start_session(request: web.Request, who: Principal) -> web.Response:
     deps: VoiceDeps = request.app["deps"]
     sessions: Sessions = request.app["sessions"]
     body = await _json(request)

@@ -23,6 +23,7 @@ from drills.store import make_engine, make_session_factory
 from voicebot.guard import COOKIE
 from voicebot.hosts import host_name, host_policy, interface_addresses
 from voicebot.limits import RateLimit, RateLimiter, SessionSlots, client_key, retry_after
+from voicebot.pairing import MAX_FAILURES
 from voicebot.principal import LOCAL, Scope, device
 from voicebot.server import create_app, pairing_required
 from voicebot.settings import load_settings
@@ -261,3 +262,30 @@ def test_the_tls_key_is_private_from_the_start(tmp_path: Path) -> None:
     )
     assert [str(a) for a in names.value.get_values_for_type(x509.IPAddress)] == ["192.0.2.2"]
     assert self_signed(tmp_path / "tls", "0.0.0.0") == (cert, key)  # made once
+
+
+async def test_too_many_wrong_codes_cancel_the_pending_ones(phone: tuple[TestClient, DeviceRegistry]) -> None:
+    client, registry = phone
+    code = registry.new_code()
+    wrong = "0" * 8 if code != "0" * 8 else "1" * 8
+    for _ in range(MAX_FAILURES - 1):
+        assert (await client.post("/api/pair", json={"code": wrong})).status == 403
+    assert registry.check_code(code) is not None  # one guess short: still valid
+    assert (await client.post("/api/pair", json={"code": wrong})).status == 403
+    assert registry.check_code(code) is None
+    assert (await client.post("/api/pair", json={"code": code})).status == 403
+
+
+async def test_pairing_attempts_are_rate_limited_per_client(tmp_path: Path) -> None:
+    settings = load_settings(environ={"VIVA_DATA_DIR": str(tmp_path), "VIVA_SERVER__PAIRING": "always"})
+    service = build_service(settings)
+    registry = DeviceRegistry(make_session_factory(make_engine(settings.database_url)))
+    app = create_app(types.SimpleNamespace(settings=settings), service, registry)
+    async with TestClient(TestServer(app)) as client:
+        codes = [(await client.post("/api/pair", json={"code": "12345678"})).status for _ in range(7)]
+        assert codes[:5] == [403] * 5 and codes[5:] == [429, 429]
+        limited = await client.post("/api/pair", json={"code": "12345678"})
+        assert (
+            int(limited.headers["Retry-After"]) >= 1 and "too many pairing attempts" in (await limited.json())["error"]
+        )
+    service.close()
