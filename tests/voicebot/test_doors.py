@@ -202,6 +202,8 @@ async def test_phone_mode_lets_in_paired_devices_only(phone: tuple[TestClient, D
     assert (await client.get("/static/pair.js")).status == 200
     assert (await client.post("/api/pair", json={"code": "12345678"})).status == 403
     assert (await client.post("/api/pair", json={"code": "1234"})).status == 400
+    traversal = await client.post("/api/pair", json={"code": "12345678", "learner_id": "../../etc"})
+    assert traversal.status == 400 and "not a valid learner id" in (await traversal.json())["error"]
     code = registry.new_code()
     choose = await (await client.post("/api/pair", json={"code": code})).json()
     assert choose["status"] == "choose" and {x["id"] for x in choose["learners"]} == {"ada", "bob"}
