@@ -9,6 +9,7 @@ import aiohttp
 
 from dialogue.exceptions import DialogueUnavailable
 from dialogue.payload import BotTurn, parse_turns
+from drills.keys import KEY_HEADER
 
 MAX_MESSAGE_CHARS = 4000
 """Longer messages are cut before they reach Rasa (the full text is stored by the app)."""
@@ -21,16 +22,21 @@ class DialogueClient(Protocol):
 
 
 class RasaRestClient:
-    """Rasa's REST channel (`/webhooks/rest/webhook`) with timeouts and clear errors."""
+    """Rasa's REST channel (`/webhooks/rest/webhook`) with timeouts and clear errors.
 
-    def __init__(self, base_url: str, timeout_s: float = 10.0) -> None:
+    `key` is Rasa's service key (`ServiceKeys.rasa`): the channel refuses requests without it
+    (dialogue/rasa_boot/channel.py) and Rasa's HTTP API takes it as its auth token."""
+
+    def __init__(self, base_url: str, timeout_s: float = 10.0, key: str = "") -> None:
         self.base_url = base_url.rstrip("/")
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._key = key
         self._session: aiohttp.ClientSession | None = None
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
+            headers = {KEY_HEADER: self._key} if self._key else None
+            self._session = aiohttp.ClientSession(timeout=self._timeout, headers=headers)
         return self._session
 
     async def send(self, sender: str, text: str, metadata: Mapping[str, Any] | None = None) -> list[BotTurn]:
@@ -54,7 +60,7 @@ class RasaRestClient:
 
     async def status(self) -> dict[str, Any]:
         try:
-            async with self._http().get(f"{self.base_url}/status") as response:
+            async with self._http().get(f"{self.base_url}/status", params={"token": self._key}) as response:
                 response.raise_for_status()
                 return dict(await response.json(content_type=None))
         except (TimeoutError, aiohttp.ClientError) as exc:

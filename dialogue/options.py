@@ -11,7 +11,8 @@ class RasaOptions:
     venv: Path | None = None
     """The Python 3.10 venv holding rasa and rasa-sdk; default <repo>/.venv-rasa."""
     url: str = ""
-    """Use an already running Rasa (e.g. docker compose) instead of starting one."""
+    """Use an already running Rasa (e.g. docker compose) instead of starting one. It must
+    answer Viva's keys as `rasa_boot.launch` arranges (docs/architecture.md, Privacy)."""
     host: str = "127.0.0.1"
     port: int = 5005
     actions_port: int = 5055

@@ -6,9 +6,14 @@ each utterance; `parse_turns` pairs them back into one `BotTurn`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from drills.ids import is_attempt_id
+
+log = logging.getLogger(__name__)
 
 MODES = ("answer", "command", "idle", "rating")
 
@@ -115,7 +120,7 @@ def parse_state(custom: Mapping[str, Any]) -> TurnState:
         )
     return TurnState(
         mode=mode if mode in MODES else "command",
-        attempt_id=str(custom["attempt_id"]) if custom.get("attempt_id") else None,
+        attempt_id=_attempt_id(custom.get("attempt_id")),
         question=ref,
         terms=tuple(str(t) for t in custom.get("terms") or () if str(t).strip()),
         rate=float(rate) if isinstance(rate, (int, float)) else None,
@@ -124,6 +129,16 @@ def parse_state(custom: Mapping[str, Any]) -> TurnState:
         card=card_ref,
         expect=tuple(str(e) for e in custom.get("expect") or ()),
     )
+
+
+def _attempt_id(value: object) -> str | None:
+    """The payload's attempt id if it has an attempt id's shape: it names a recording file."""
+    if not value:
+        return None
+    if not is_attempt_id(value):
+        log.warning("ignored a Rasa payload whose attempt_id is not an attempt id")
+        return None
+    return str(value)
 
 
 def _int(value: object) -> int | None:

@@ -1,8 +1,9 @@
 """Running Rasa and its action server as separate Python 3.10 processes on loopback.
 
 The app never imports Rasa: it trains a model with the Rasa venv's CLI when the assistant or
-the content changed (a fingerprint names the model file), starts `rasa run actions` and
-`rasa run`, waits until both answer, and stops them (process groups) on exit.
+the content changed (a fingerprint names the model file), starts the action server and
+`rasa run` through `rasa_boot.launch` (so each wants its key: drills/keys.py), waits until
+both answer, and stops them (process groups) on exit.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import aiohttp
 
 from dialogue.exceptions import RasaSetupError
 from dialogue.options import RasaOptions
+from drills.keys import KEY_HEADER, ServiceKeys
 
 PROJECT = Path(__file__).resolve().parent
 REPO = PROJECT.parent
@@ -51,6 +53,10 @@ class RasaPaths:
     @property
     def rasa(self) -> Path:
         return self.venv / "bin" / "rasa"
+
+    @property
+    def python(self) -> Path:
+        return self.venv / "bin" / "python"
 
 
 def config_file(options: RasaOptions) -> Path:
@@ -154,11 +160,19 @@ def _port_free(host: str, port: int) -> bool:
 class RasaRuntime:
     """Rasa + action server for one app process. `async with RasaRuntime(...) as rt: rt.url`."""
 
-    def __init__(self, options: RasaOptions, data_dir: Path, api_url: str, progress: Callable[[str], None] = print):
+    def __init__(
+        self,
+        options: RasaOptions,
+        data_dir: Path,
+        api_url: str,
+        progress: Callable[[str], None] = print,
+        keys: ServiceKeys | None = None,
+    ):
         self.options = options
         self.paths = RasaPaths.from_options(options, data_dir)
         self.api_url = api_url
         self.progress = progress
+        self.keys = keys or ServiceKeys.load(data_dir)
         self._processes: dict[str, asyncio.subprocess.Process] = {}
 
     @property
@@ -189,12 +203,18 @@ class RasaRuntime:
         self.progress("Starting the action server and Rasa …")
         await self._spawn(
             "actions",
-            ["run", "actions", "--actions", "actions", "--port", str(self.options.actions_port)],
-            {"SANIC_HOST": self.options.host, "VIVA_API_URL": self.api_url},
+            ["actions", "--actions", "actions", "--port", str(self.options.actions_port)],
+            {
+                "SANIC_HOST": self.options.host,
+                "VIVA_API_URL": self.api_url,
+                "VIVA_API_KEY": self.keys.api,
+                "VIVA_ACTIONS_KEY": self.keys.actions,
+            },
         )
         await self._spawn(
             "rasa",
             [
+                "rasa",
                 "run",
                 "--enable-api",
                 "-i",
@@ -210,6 +230,8 @@ class RasaRuntime:
             ],
             {
                 "VIVA_ACTIONS_URL": f"{self.actions_url}/webhook",
+                "VIVA_ACTIONS_KEY": self.keys.actions,
+                "VIVA_RASA_KEY": self.keys.rasa,
                 "VIVA_RASA_TRACKER_DB": str(self.paths.tracker_db),
             },
         )
@@ -221,7 +243,9 @@ class RasaRuntime:
         log = (self.paths.logs / f"{name}.log").open("ab")
         try:
             self._processes[name] = await asyncio.create_subprocess_exec(
-                str(self.paths.rasa),
+                str(self.paths.python),
+                "-m",
+                "rasa_boot.launch",
                 *args,
                 cwd=PROJECT,
                 env=rasa_env(env, cache=self.paths.models.parent / "cache"),
@@ -244,7 +268,7 @@ class RasaRuntime:
                         raise RasaSetupError(
                             f"{name} exited with {process.returncode}; last lines of {log}:\n{_tail(log)}"
                         )
-                    if await _answers(http, url, name):
+                    if await _answers(http, url, name, self.keys):
                         break
                     if time.monotonic() > deadline:
                         await self.stop()
@@ -265,9 +289,14 @@ class RasaRuntime:
         self._processes.clear()
 
 
-async def _answers(http: aiohttp.ClientSession, url: str, name: str) -> bool:
+async def _answers(http: aiohttp.ClientSession, url: str, name: str, keys: ServiceKeys) -> bool:
+    # Each service wants its own key: the action server a header, Rasa's API its auth token.
+    if name == "rasa":
+        request = http.get(url, params={"token": keys.rasa})
+    else:
+        request = http.get(url, headers={KEY_HEADER: keys.actions})
     try:
-        async with http.get(url) as response:
+        async with request as response:
             if response.status != 200:
                 return False
             if name == "rasa":

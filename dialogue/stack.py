@@ -12,6 +12,7 @@ from dialogue.runtime import RasaRuntime
 from dialogue.study_port import StudyPort
 from drills.api import start_api
 from drills.app import build_service
+from drills.keys import ServiceKeys
 from drills.service import StudyService
 
 if TYPE_CHECKING:
@@ -29,13 +30,16 @@ class DialogueStack:
 
 @asynccontextmanager
 async def running_stack(settings: Settings, progress: Callable[[str], None] = print) -> AsyncIterator[DialogueStack]:
-    """Start the study service + API, then Rasa and its action server; stop all on exit."""
+    """Start the study service + API, then Rasa and its action server; stop all on exit.
+
+    All three want the install's keys (drills/keys.py): the secret is made on first use."""
     service = build_service(settings)
+    keys = ServiceKeys.load(settings.data_dir)
     api = settings.api
-    runner = await start_api(service, api)
+    runner = await start_api(service, api, keys.api)
     api_url = f"http://{api.host}:{api.port}"
-    runtime = RasaRuntime(settings.rasa, settings.data_dir, api_url, progress)
-    client = RasaRestClient(runtime.url, settings.rasa.timeout_s)
+    runtime = RasaRuntime(settings.rasa, settings.data_dir, api_url, progress, keys)
+    client = RasaRestClient(runtime.url, settings.rasa.timeout_s, keys.rasa)
     try:
         await runtime.start()
         yield DialogueStack(service, StudyPort(service), client, runtime, api_url)

@@ -2,6 +2,10 @@
 
 Every service call runs in a worker thread (`asyncio.to_thread`), so the loop never blocks on
 SQLite or grading. Errors are JSON `{"error": …}` with a sentence fit to speak.
+
+Only Viva's action server may call it: every request must carry the API key (`X-Viva-Key`,
+see drills/keys.py) and a loopback `Host`, and none may come from a browser (`Origin`).
+Learner and attempt ids in paths are checked for shape before the service sees them.
 """
 
 from __future__ import annotations
@@ -15,22 +19,31 @@ from typing import Any
 
 from aiohttp import web
 
+from drills import ids
 from drills.cards import api as card_routes
 from drills.exceptions import BadRequest, StudyError
+from drills.keys import KEY_HEADER, key_matches
 from drills.options import ApiOptions
 from drills.results import TranscriptInput
 from drills.service import StudyService
 
 SERVICE = web.AppKey("service", StudyService)
+KEY = web.AppKey("key", str)
+HOSTS = web.AppKey("hosts", frozenset)
 PREFIX = "/api/v1"
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 _log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def create_api_app(service: StudyService, options: ApiOptions) -> web.Application:
-    app = web.Application(client_max_size=options.max_body_bytes, middlewares=[_json_errors])
-    app[SERVICE] = service
+def create_api_app(service: StudyService, options: ApiOptions, key: str) -> web.Application:
+    """`key` is the API's service key (`ServiceKeys.api`); requests without it get 401."""
+    if not key:
+        raise ValueError("the internal API needs a key")
+    app = web.Application(client_max_size=options.max_body_bytes, middlewares=[_json_errors, _only_viva])
+    app[SERVICE], app[KEY] = service, key
+    app[HOSTS] = LOOPBACK_NAMES | {options.host.strip("[]").lower()}
     learner = PREFIX + "/learners/{learner_id}"
     attempt = PREFIX + "/attempts/{attempt_id}"
     app.router.add_post(PREFIX + "/learners", create_learner)
@@ -51,9 +64,9 @@ def create_api_app(service: StudyService, options: ApiOptions) -> web.Applicatio
     return app
 
 
-async def start_api(service: StudyService, options: ApiOptions) -> web.AppRunner:
+async def start_api(service: StudyService, options: ApiOptions, key: str) -> web.AppRunner:
     """Serve the API on options.host:port; the caller owns the runner (`await runner.cleanup()`)."""
-    runner = web.AppRunner(create_api_app(service, options), access_log=None)
+    runner = web.AppRunner(create_api_app(service, options, key), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, options.host, options.port).start()
     return runner
@@ -81,6 +94,32 @@ async def _json_errors(request: web.Request, handler: Handler) -> web.StreamResp
     except Exception:
         _log.exception("internal API error on %s %s", request.method, request.path)
         return _error(500, "Sorry, something went wrong on my side.")
+
+
+def _host_name(host: str) -> str:
+    """The name in a Host header, without the port ("[::1]:5056" → "::1")."""
+    if host.startswith("["):
+        return host[1 : host.find("]")].lower()
+    return host.rsplit(":", 1)[0].lower() if host.count(":") == 1 else host.lower()
+
+
+@web.middleware
+async def _only_viva(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if _host_name(request.host) not in request.app[HOSTS]:
+        return _error(421, "This service answers on loopback only.")
+    if not key_matches(request.headers.get(KEY_HEADER), request.app[KEY]):
+        return _error(401, "This service only answers Viva.")
+    if "Origin" in request.headers:
+        return _error(403, "This service does not answer browsers.")
+    return await handler(request)
+
+
+def _learner(request: web.Request) -> str:
+    return ids.learner_id(request.match_info["learner_id"])
+
+
+def _attempt(request: web.Request) -> str:
+    return ids.attempt_id(request.match_info["attempt_id"])
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
@@ -135,7 +174,7 @@ async def create_learner(request: web.Request) -> web.Response:
 
 
 async def plan(request: web.Request) -> web.Response:
-    status = await asyncio.to_thread(_service(request).plan_status, request.match_info["learner_id"])
+    status = await asyncio.to_thread(_service(request).plan_status, _learner(request))
     return web.json_response(status.to_json())
 
 
@@ -145,7 +184,7 @@ async def double_up(request: web.Request) -> web.Response:
     if enabled is None:
         raise BadRequest("Say whether to double up: 'enabled' true or false.")
     service = _service(request)
-    status = await asyncio.to_thread(service.set_double_up, request.match_info["learner_id"], enabled)
+    status = await asyncio.to_thread(service.set_double_up, _learner(request), enabled)
     return web.json_response(status.to_json())
 
 
@@ -153,27 +192,27 @@ async def start_session(request: web.Request) -> web.Response:
     body = await _body(request)
     mode = _optional(body, "mode", str) or "drill"
     service = _service(request)
-    started = await asyncio.to_thread(service.start_session, request.match_info["learner_id"], mode)
+    started = await asyncio.to_thread(service.start_session, _learner(request), mode)
     return web.json_response(started.to_json())
 
 
 async def next_question(request: web.Request) -> web.Response:
-    turn = await asyncio.to_thread(_service(request).next_question, request.match_info["learner_id"])
+    turn = await asyncio.to_thread(_service(request).next_question, _learner(request))
     return web.json_response(turn.to_json())
 
 
 async def current(request: web.Request) -> web.Response:
-    turn = await asyncio.to_thread(_service(request).current, request.match_info["learner_id"])
+    turn = await asyncio.to_thread(_service(request).current, _learner(request))
     return web.json_response(turn.to_json())
 
 
 async def progress(request: web.Request) -> web.Response:
-    summary = await asyncio.to_thread(_service(request).progress, request.match_info["learner_id"])
+    summary = await asyncio.to_thread(_service(request).progress, _learner(request))
     return web.json_response({"summary": summary})
 
 
 async def stop(request: web.Request) -> web.Response:
-    summary = await asyncio.to_thread(_service(request).stop, request.match_info["learner_id"])
+    summary = await asyncio.to_thread(_service(request).stop, _learner(request))
     return web.json_response({"summary": summary})
 
 
@@ -193,7 +232,7 @@ async def transcript(request: web.Request) -> web.Response:
         typed=bool(_optional(body, "typed", bool)),
     )
     service = _service(request)
-    grade = await asyncio.to_thread(service.record_transcript, request.match_info["attempt_id"], data)
+    grade = await asyncio.to_thread(service.record_transcript, _attempt(request), data)
     return web.json_response({"grading": grade.to_json()})
 
 
@@ -201,25 +240,25 @@ async def answer(request: web.Request) -> web.Response:
     body = await _body(request)
     text = _optional(body, "text", str) or ""
     service = _service(request)
-    result = await asyncio.to_thread(service.submit_answer, request.match_info["attempt_id"], text)
+    result = await asyncio.to_thread(service.submit_answer, _attempt(request), text)
     return web.json_response(result.to_json())
 
 
 async def hint(request: web.Request) -> web.Response:
-    text = await asyncio.to_thread(_service(request).hint, request.match_info["attempt_id"])
+    text = await asyncio.to_thread(_service(request).hint, _attempt(request))
     return web.json_response({"hint": text})
 
 
 async def reveal(request: web.Request) -> web.Response:
-    text = await asyncio.to_thread(_service(request).reveal, request.match_info["attempt_id"])
+    text = await asyncio.to_thread(_service(request).reveal, _attempt(request))
     return web.json_response({"model_answer": text})
 
 
 async def skip(request: web.Request) -> web.Response:
-    await asyncio.to_thread(_service(request).skip, request.match_info["attempt_id"])
+    await asyncio.to_thread(_service(request).skip, _attempt(request))
     return web.json_response({"ok": True})
 
 
 async def retry(request: web.Request) -> web.Response:
-    turn = await asyncio.to_thread(_service(request).retry, request.match_info["attempt_id"])
+    turn = await asyncio.to_thread(_service(request).retry, _attempt(request))
     return web.json_response(turn.to_json())

@@ -16,6 +16,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drills.keys import KEY_HEADER, ServiceKeys
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -31,6 +33,8 @@ class VivaServer:
 
     data_dir: Path
     env: dict[str, str]
+    args: tuple[str, ...] = ()
+    """Extra `viva serve` arguments, e.g. ("--self-signed",)."""
     process: subprocess.Popen[str] | None = None
     url: str = ""
     output: deque[str] = field(default_factory=lambda: deque(maxlen=400))
@@ -43,9 +47,26 @@ class VivaServer:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.env['VIVA_API__PORT']}/api/v1"
 
+    @property
+    def actions_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['VIVA_RASA__ACTIONS_PORT']}"
+
+    @property
+    def keys(self) -> ServiceKeys:
+        """The install's service keys, as Viva's own processes hold them (drills/keys.py)."""
+        return ServiceKeys.load(self.data_dir)
+
+    def api_json(self, path: str, body: object | None = None) -> object:
+        """A call to the internal study API, with its key, as the actions make it."""
+        return http_json(f"{self.api_url}{path}", body, headers={KEY_HEADER: self.keys.api})
+
+    def tracker_events(self, sender: str) -> list[dict]:
+        """A conversation's events from Rasa's HTTP API (which wants Rasa's key as its token)."""
+        return http_json(f"{self.rasa_url}/conversations/{sender}/tracker?token={self.keys.rasa}")["events"]
+
     def start(self, timeout: float = 600) -> VivaServer:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "voicebot.cli", "serve"],
+            [sys.executable, "-m", "voicebot.cli", "serve", *self.args],
             cwd=REPO,
             env=self.env,
             stdout=subprocess.PIPE,
@@ -104,16 +125,19 @@ def viva_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def rasa_say(server: VivaServer, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
-    """One learner message over Rasa's REST channel, exactly as the app sends it."""
+    """One learner message over Rasa's REST channel, exactly as the app sends it (with its key)."""
     return http_json(
         f"{server.rasa_url}/webhooks/rest/webhook",
         {"sender": sender, "message": text, "metadata": metadata or {}},
+        headers={KEY_HEADER: server.keys.rasa},
     )
 
 
-def http_json(url: str, body: object | None = None, timeout: float = 30) -> object:
+def http_json(
+    url: str, body: object | None = None, timeout: float = 30, headers: dict[str, str] | None = None
+) -> object:
     """GET (no body) or POST JSON; returns the decoded reply (raises on HTTP errors)."""
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read() or b"null")

@@ -48,3 +48,13 @@ def test_broken_or_missing_config_file(tmp_path: Path) -> None:
         load_settings(environ={"VIVA_CONFIG": str(broken)})
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings(environ={"VIVA_CONFIG": str(tmp_path / "missing.toml")})
+
+
+def test_a_nested_table_keeps_the_fields_own_defaults() -> None:
+    # pair_rate's default (5 a minute) differs from RateLimit's: setting only the burst keeps it.
+    settings = load_settings(environ={"VIVA_SERVER__PAIR_RATE__BURST": "9", "VIVA_SERVER__PAIRING": "always"})
+    assert (settings.server.pair_rate.burst, settings.server.pair_rate.per_minute) == (9, 5.0)
+    assert settings.server.offer_rate == load_settings(environ={}).server.offer_rate
+    assert settings.server.pairing == "always"
+    with pytest.raises(ConfigError, match="server.pairing"):
+        load_settings(environ={"VIVA_SERVER__PAIRING": "sometimes"})

@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 def _optional_commands() -> list:
     """Commands of the later layers (drills, dialogue, the voice bot)."""
     modules = []
-    for name in ("drills.cli", "drills.cards.cli", "dialogue.cli", "voicebot.serve_cli"):
+    for name in ("drills.cli", "drills.cards.cli", "dialogue.cli", "voicebot.serve_cli", "voicebot.devices_cli"):
         try:
             modules.append(__import__(name, fromlist=["add_parser"]))
         except ModuleNotFoundError as exc:
@@ -44,7 +44,15 @@ def _optional_commands() -> list:
     return modules
 
 
+PRIVATE_COMMANDS = frozenset({"serve", "chat", "dialogue", "pair", "devices"})
+"""Commands that write into the data directory: they run with umask 077 (voicebot/datadir.py)."""
+
+
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command in PRIVATE_COMMANDS:
+        from voicebot.datadir import make_private
+
+        make_private(settings.data_dir, settings.database_url)
     if args.command == "transcribe":
         import asr.cli
 

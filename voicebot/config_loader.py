@@ -73,12 +73,28 @@ def build(cls: type[T], values: Mapping[str, Any], where: str = "") -> T:
     for name, value in values.items():
         kind = hints[name]
         if dataclasses.is_dataclass(kind):
+            if isinstance(value, kind):  # a default instance carried over (see _field_default)
+                kwargs[name] = value
+                continue
             if not isinstance(value, Mapping):
                 raise ConfigError(f"{where}{name} must be a table of settings")
-            kwargs[name] = build(kind, value, f"{where}{name}.")  # type: ignore[arg-type]
+            # Keys not given keep the field's own default (which may differ from the class's).
+            defaults = _field_default(fields[name])
+            kwargs[name] = build(kind, {**defaults, **value}, f"{where}{name}.")  # type: ignore[arg-type]
         else:
             kwargs[name] = _convert(value, kind, f"{where}{name}")
     return cls(**kwargs)
+
+
+def _field_default(spec: dataclasses.Field) -> dict[str, Any]:
+    """The field's default instance as a shallow mapping (empty when it has none)."""
+    if spec.default_factory is not dataclasses.MISSING:
+        default = spec.default_factory()
+    elif spec.default is not dataclasses.MISSING:
+        default = spec.default
+    else:
+        return {}
+    return {f.name: getattr(default, f.name) for f in dataclasses.fields(default)}
 
 
 def env_overrides(environ: Mapping[str, str], prefix: str = "VIVA_") -> dict[str, Any]:

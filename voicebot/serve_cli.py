@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import signal
 import ssl
@@ -16,7 +15,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from voicebot.settings import Settings
+from drills.devices import DeviceRegistry
+from voicebot.config_loader import ConfigError
+from voicebot.devices_cli import show_code, write_serve_file
+from voicebot.settings import ServerOptions, Settings
 
 log = logging.getLogger("viva.serve")
 
@@ -47,9 +49,17 @@ FIXED_PROMPTS = (
 )
 
 
+NEEDS_TLS = (
+    "serving beyond this machine (phone mode) needs HTTPS: add --self-signed (Viva makes a certificate) "
+    "or --cert FILE --key FILE"
+)
+
+
 def add_parser(commands: argparse._SubParsersAction) -> None:
     serve = commands.add_parser("serve", help="start Viva (web page, speech, dialogue) and print the URL")
-    serve.add_argument("--host", help="bind address (default 127.0.0.1; a LAN address needs HTTPS)")
+    serve.add_argument(
+        "--host", help="bind address (default 127.0.0.1; any other is phone mode: HTTPS and paired devices only)"
+    )
     serve.add_argument("--port", type=int, help="port (default 8765)")
     serve.add_argument("--cert", type=Path, help="TLS certificate (PEM) for HTTPS")
     serve.add_argument("--key", type=Path, help="TLS private key (PEM)")
@@ -58,6 +68,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from voicebot.hosts import public_address
+    from voicebot.server import pairing_required
+
     server = settings.server
     server = replace(
         server,
@@ -66,10 +79,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         cert=args.cert or server.cert,
         key=args.key or server.key,
     )
+    if bool(server.cert) != bool(server.key):
+        print("viva: HTTPS needs both --cert and --key", file=sys.stderr)
+        return 2
+    if pairing_required(server) and not (server.cert or args.self_signed):
+        print(f"viva: {NEEDS_TLS}", file=sys.stderr)
+        return 2
     if args.self_signed and not (server.cert and server.key):
         from voicebot.tls import self_signed
 
-        cert, key = self_signed(settings.data_dir / "tls", server.host)
+        cert, key = self_signed(settings.data_dir / "tls", server.host, (public_address(server.host),))
         server = replace(server, cert=cert, key=key)
     settings = replace(settings, server=server)
     with contextlib.suppress(KeyboardInterrupt):
@@ -86,11 +105,18 @@ def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
     return context
 
 
-def _loopback(host: str) -> bool:
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _url(server: ServerOptions, tls: bool) -> str:
+    from voicebot.hosts import public_address
+
+    host = public_address(server.host)
+    host = f"[{host}]" if ":" in host else host
+    return f"{'https' if tls else 'http'}://{host}:{server.port}/"
+
+
+def _device_registry(settings: Settings) -> DeviceRegistry:
+    from drills.store import make_engine, make_session_factory
+
+    return DeviceRegistry(make_session_factory(make_engine(settings.database_url)))
 
 
 async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> None:
@@ -101,16 +127,14 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     from tts.speaker import Speaker, load_engine
     from voicebot.deps import VoiceDeps
     from voicebot.metrics import Metrics
-    from voicebot.server import create_app
+    from voicebot.server import create_app, pairing_required
     from voicebot.webrtc import allow_loopback_candidates
 
     server = settings.server
     context = _ssl_context(settings)
-    if not _loopback(server.host) and context is None:
-        print(
-            "warning: browsers only allow the microphone on https:// off localhost; pass --cert/--key or --self-signed",
-            file=sys.stderr,
-        )
+    pairing = pairing_required(server)
+    if pairing and context is None:
+        raise ConfigError(NEEDS_TLS)  # `run` says so before loading anything; this guards other callers
     allow_loopback_candidates(server.host)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -124,20 +148,27 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     gate = await asyncio.to_thread(SpeechGate)
     tts_executor = ThreadPoolExecutor(max_workers=max(1, settings.server.tts_workers), thread_name_prefix="tts")
     runner: web.AppRunner | None = None
+    serve_file: Path | None = None
     try:
         async with running_stack(settings, progress=say) as stack:
             deps = VoiceDeps(settings, pool, speaker, tts_executor, gate, stack.rasa, stack.study, Metrics())
-            runner = web.AppRunner(create_app(deps, stack.service), access_log=None)
+            devices = _device_registry(settings) if pairing else None
+            runner = web.AppRunner(create_app(deps, stack.service, devices), access_log=None)
             await runner.setup()
             await web.TCPSite(runner, server.host, server.port, ssl_context=context).start()
-            scheme = "https" if context else "http"
-            shown = "localhost" if server.host in ("127.0.0.1", "::1") else server.host
-            print(f"Viva is ready: {scheme}://{shown}:{server.port}/  (Ctrl-C stops everything)", flush=True)
+            url = _url(server, context is not None)
+            serve_file = write_serve_file(settings.data_dir, url, pairing)
+            if devices is not None:
+                print("Phone mode: only paired devices get in (`viva pair` prints another code).", flush=True)
+                show_code(await asyncio.to_thread(devices.new_code), url)
+            print(f"Viva is ready: {url}  (Ctrl-C stops everything)", flush=True)
             if ready is not None:
                 ready.set()
             await stop.wait()
             say("Stopping …")
     finally:
+        if serve_file is not None:
+            serve_file.unlink(missing_ok=True)
         if runner is not None:
             await runner.cleanup()
         tts_executor.shutdown(wait=False, cancel_futures=True)

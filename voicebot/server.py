@@ -2,6 +2,9 @@
 
 aiohttp, because aiortc is asyncio-native and its own examples use it: one event loop serves
 HTTP, signalling and media with no thread hand-offs.
+
+Every request passes the doors first (voicebot/guard.py: Host, Origin, JSON bodies, who is
+asking); routes then ask the request's principal what it may do.
 """
 
 from __future__ import annotations
@@ -11,13 +14,21 @@ import ipaddress
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from drills import ids
+from drills.devices import DeviceRegistry
 from drills.exceptions import StudyError
+from voicebot import pairing
 from voicebot.deps import VoiceDeps
+from voicebot.guard import DOORS, Doors, closed_doors, principal_of
+from voicebot.hosts import host_policy, is_loopback
+from voicebot.limits import RateLimiter, SessionSlots, client_key, retry_after
+from voicebot.principal import Principal, Scope
 from voicebot.session import VoiceSession
 from voicebot.webrtc import OfferError, ice_configuration, new_peer_connection, parse_offer
 
@@ -60,8 +71,23 @@ class Sessions:
         await asyncio.gather(*(s.close() for s in list(self.live.values())), return_exceptions=True)
 
 
+SLOTS = web.AppKey("slots", SessionSlots)
+OFFER_LIMITER = web.AppKey("offer_limiter", RateLimiter)
+PROFILE_LIMITER = web.AppKey("profile_limiter", RateLimiter)
+
+
 def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
+
+
+def _rate_limited(request: web.Request, limiter: RateLimiter, what: str) -> web.Response | None:
+    """A 429 naming what was limited and when to retry, or None to go ahead."""
+    wait = limiter.take(client_key(request.remote))
+    if not wait:
+        return None
+    response = _error(429, f"too many {what} from this device; try again in {retry_after(wait)} s")
+    response.headers["Retry-After"] = retry_after(wait)
+    return response
 
 
 @web.middleware
@@ -71,7 +97,12 @@ async def security_headers(request: web.Request, handler: Any) -> web.StreamResp
     except web.HTTPRequestEntityTooLarge:
         response = _error(413, "request body too large")
     except web.HTTPException as exc:
-        response = _error(exc.status, exc.reason) if exc.status >= 400 else exc
+        if exc.status >= 400:
+            response = _error(exc.status, exc.reason)
+            if "Retry-After" in exc.headers:
+                response.headers["Retry-After"] = exc.headers["Retry-After"]
+        else:  # a redirect: answered as a plain response (returning the exception is deprecated)
+            response = web.Response(status=exc.status, headers=exc.headers)
     response.headers.update(SECURITY_HEADERS)
     return response
 
@@ -86,11 +117,23 @@ async def _json(request: web.Request) -> dict[str, Any]:
     return body
 
 
-def create_app(deps: VoiceDeps, service: Any) -> web.Application:
-    """`service` is the StudyService (learner profiles); `deps` what sessions share."""
-    app = web.Application(middlewares=[security_headers], client_max_size=MAX_BODY)
-    sessions = Sessions(deps.settings.server.max_sessions)
+def pairing_required(options: Any) -> bool:
+    """Phone mode: bound beyond loopback, or `server.pairing = "always"`."""
+    return options.pairing == "always" or not is_loopback(options.host)
+
+
+def create_app(deps: VoiceDeps, service: Any, devices: DeviceRegistry | None = None) -> web.Application:
+    """`service` is the StudyService (learner profiles); `deps` what sessions share;
+    `devices` the paired devices (needed in phone mode, see `pairing_required`)."""
+    options = deps.settings.server
+    app = web.Application(middlewares=[security_headers, closed_doors], client_max_size=MAX_BODY)
+    sessions = Sessions(options.max_sessions)
     app["deps"], app["service"], app["sessions"] = deps, service, sessions
+    app[DOORS] = Doors(host_policy(options.host, options.allowed_hosts), pairing_required(options), devices)
+    app[SLOTS] = SessionSlots(options.max_sessions, lambda: len(sessions.live))
+    app[OFFER_LIMITER] = RateLimiter(options.offer_rate)
+    app[PROFILE_LIMITER] = RateLimiter(options.profile_rate)
+    pairing.add_routes(app, RateLimiter(options.pair_rate))
     app.router.add_get("/", _index)
     app.router.add_get("/api/health", _health)
     app.router.add_get("/api/learners", _learners)
@@ -118,6 +161,7 @@ def _ice_servers(deps: VoiceDeps) -> list[dict[str, str]]:
 
 
 async def _health(request: web.Request) -> web.Response:
+    principal_of(request)  # never public: the ICE servers may carry TURN credentials
     deps = request.app["deps"]
     return web.json_response(
         {"ok": True, "sessions": len(request.app["sessions"].live), "ice_servers": _ice_servers(deps)}
@@ -129,18 +173,24 @@ def _learner_json(service: Any, view: Any) -> dict[str, Any]:
     return {"id": view.learner_id, "name": view.name, "day": service.plan_status(view.learner_id).day}
 
 
-def _list_learners(service: Any) -> list[dict[str, Any]]:
-    return [_learner_json(service, view) for view in service.list_learners()]
+def _list_learners(service: Any, visible: Callable[[str], bool]) -> list[dict[str, Any]]:
+    return [_learner_json(service, view) for view in service.list_learners() if visible(view.learner_id)]
 
 
 async def _learners(request: web.Request) -> web.Response:
-    learners = await asyncio.to_thread(_list_learners, request.app["service"])
+    who = principal_of(request)
+    learners = await asyncio.to_thread(_list_learners, request.app["service"], who.sees)
     return web.json_response({"learners": learners})
 
 
 async def _create_learner(request: web.Request) -> web.Response:
     from datetime import date
 
+    if not principal_of(request).allows(Scope.PROFILES):
+        return _error(403, "this device is paired with one profile and cannot create others")
+    limited = _rate_limited(request, request.app[PROFILE_LIMITER], "new profiles")
+    if limited is not None:
+        return limited
     body = await _json(request)
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -167,6 +217,8 @@ def _is_loopback(request: web.Request) -> bool:
 
 
 async def _metrics(request: web.Request) -> web.Response:
+    # The Host check (guard.py) keeps a rebinding page out; this keeps other machines out.
+    principal_of(request)
     if not _is_loopback(request):
         return _error(403, "metrics are only served to localhost")
     sessions = request.app["sessions"]
@@ -174,6 +226,21 @@ async def _metrics(request: web.Request) -> web.Response:
 
 
 async def _offer(request: web.Request) -> web.Response:
+    who = principal_of(request)
+    limited = _rate_limited(request, request.app[OFFER_LIMITER], "connection attempts")
+    if limited is not None:
+        return limited
+    # The slot is reserved before the first await: concurrent offers cannot overfill.
+    slot = request.app[SLOTS].reserve()
+    if slot is None:
+        return _error(503, "Viva is busy: too many sessions right now; try again in a minute")
+    try:
+        return await _start_session(request, who)
+    finally:
+        slot.release()  # the session, if one started, now counts among the live ones
+
+
+async def _start_session(request: web.Request, who: Principal) -> web.Response:
     deps: VoiceDeps = request.app["deps"]
     sessions: Sessions = request.app["sessions"]
     body = await _json(request)
@@ -185,6 +252,10 @@ async def _offer(request: web.Request) -> web.Response:
     learner_id = body.get("learner_id")
     if not isinstance(learner_id, str) or not learner_id:
         return _error(400, "learner_id is required (choose or create a profile first)")
+    if not ids.is_learner_id(learner_id):
+        return _error(400, "learner_id is not a valid learner id")
+    if not who.allows(Scope.STUDY, learner_id):
+        return _error(403, "this device is paired with another profile")
     try:
         await asyncio.to_thread(request.app["service"].plan_status, learner_id)
     except StudyError:
@@ -193,8 +264,6 @@ async def _offer(request: web.Request) -> web.Response:
         offer = parse_offer(body)
     except OfferError as exc:
         return _error(400, str(exc))
-    if len(sessions.live) >= sessions.limit:
-        return _error(503, "Viva is busy: too many sessions right now; try again in a minute")
     session_id = f"s-{uuid.uuid4().hex[:12]}"
     pc = new_peer_connection(deps.settings.server.ice_servers)
     session = VoiceSession(session_id, learner_id, deps, pc, on_closed=sessions.remove)

@@ -17,6 +17,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from drills.cards.options import CardOptions
 from drills.options import ApiOptions, StoreOptions
 from tts.options import TtsOptions
 from voicebot.config_loader import ConfigError, build, env_overrides, merge
+from voicebot.limits import RateLimit
 
 
 def _default_data_dir() -> Path:
@@ -38,10 +40,17 @@ def _default_shared_dir() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "shared"
 
 
+class PairingMode(StrEnum):
+    AUTO = "auto"
+    """Pair devices only when serving beyond loopback (phone mode)."""
+    ALWAYS = "always"
+    """Also on loopback (a machine shared with other users); needs HTTPS like phone mode."""
+
+
 @dataclass(frozen=True)
 class ServerOptions:
     host: str = "127.0.0.1"
-    """Private by default; a LAN address needs `cert`/`key` (browsers want HTTPS for the mic)."""
+    """Private by default; any other address is phone mode: HTTPS and paired devices only."""
     port: int = 8765
     cert: Path | None = None
     key: Path | None = None
@@ -54,6 +63,18 @@ class ServerOptions:
     """Silence after a question before Viva gently re-prompts (0 = never)."""
     review_token: str = ""
     """Required to replay recordings from anywhere but localhost."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Extra host names or addresses the page answers to (e.g. "viva.home.arpa"); loopback
+    names, the bind address and, bound to all interfaces, this machine's addresses and host
+    name are always allowed. Any other `Host` gets 421 (DNS rebinding)."""
+    pairing: PairingMode = PairingMode.AUTO
+    offer_rate: RateLimit = field(default_factory=RateLimit)
+    """Per-client limit on `POST /api/offer` (a page's reconnects stay well inside it)."""
+    profile_rate: RateLimit = field(default_factory=RateLimit)
+    """Per-client limit on creating learner profiles."""
+    pair_rate: RateLimit = field(default_factory=lambda: RateLimit(burst=5, per_minute=5))
+    """Per-client limit on pairing attempts; wrong codes also count toward a global budget
+    (voicebot/pairing.py) after which every pending code is cancelled."""
 
 
 @dataclass(frozen=True)

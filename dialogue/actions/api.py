@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +14,7 @@ import requests
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "http://127.0.0.1:5056"
+KEY_HEADER = "X-Viva-Key"
 
 
 class ApiError(Exception):
@@ -35,10 +36,15 @@ class ApiOptions:
     """Where the app serves the API; from `VIVA_API_URL`."""
     timeout_s: float = 2.0
     """Per-request timeout; a slow app turns into a spoken apology, not a hung turn."""
+    key: str = field(default="", repr=False)
+    """The API's key (`VIVA_API_KEY`, set by the runtime); the API refuses calls without it."""
 
     @classmethod
     def from_env(cls) -> ApiOptions:
-        return cls(base_url=os.environ.get("VIVA_API_URL", DEFAULT_API_URL).rstrip("/"))
+        return cls(
+            base_url=os.environ.get("VIVA_API_URL", DEFAULT_API_URL).rstrip("/"),
+            key=os.environ.get("VIVA_API_KEY", ""),
+        )
 
 
 class VivaApi:
@@ -121,7 +127,9 @@ class VivaApi:
     def _request(self, method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
         url = self._root + path
         try:
-            response = requests.request(method, url, json=body, timeout=self._options.timeout_s)
+            response = requests.request(
+                method, url, json=body, headers={KEY_HEADER: self._options.key}, timeout=self._options.timeout_s
+            )
         except requests.RequestException as e:
             logger.warning("API %s %s failed: %s", method, url, e)
             raise ApiError(None, str(e)) from e

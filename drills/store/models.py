@@ -234,3 +234,33 @@ class CardReview(Base):
     duration_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
     answer_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     due_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+class Device(Base):
+    """A browser paired with one learner (phone mode): it holds a token, the store its hash."""
+
+    __tablename__ = "devices"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    """Short and random: what `viva devices revoke` takes."""
+    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    """The only learner this device may list and act as."""
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """SHA-256 of the cookie's token (the token itself is never stored)."""
+    label: Mapped[str] = mapped_column(String(200))
+    """What the device said it is (browser and system, from its User-Agent), for the list."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class PairingCode(Base):
+    """A one-time pairing code (stored hashed), valid until `expires_at`, used at most once."""
+
+    __tablename__ = "pairing_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    learner_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    """The profile this code pairs with (created if new); None = chosen on the device."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

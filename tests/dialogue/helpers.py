@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialogue.payload import BotTurn, TurnState, latest_state, parse_turns
-from tests.support import VivaServer, http_json, rasa_say
+from tests.support import VivaServer, rasa_say
 
 
 @dataclass
@@ -22,14 +22,14 @@ class Learner:
     history: list[BotTurn] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        reply = http_json(f"{self.server.api_url}/learners", {"name": self.id})
+        reply = self.server.api_json("/learners", {"name": self.id})
         self.id = reply["learner_id"]
 
     def say(self, text: str) -> list[BotTurn]:
         metadata: dict[str, Any] = {"typed": True}
         if self.state.answering and not text.startswith("/"):
-            grading = http_json(
-                f"{self.server.api_url}/attempts/{self.state.attempt_id}/transcript", {"text": text, "typed": True}
+            grading = self.server.api_json(
+                f"/attempts/{self.state.attempt_id}/transcript", {"text": text, "typed": True}
             )
             metadata.update(attempt_id=self.state.attempt_id, grading=grading["grading"])
         turns = parse_turns(rasa_say(self.server, self.id, text, metadata))

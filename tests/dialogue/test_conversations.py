@@ -10,7 +10,6 @@ from dialogue.conversation import Conversation
 from dialogue.payload import TurnState
 from drills.content_loader import load_pack
 from tests.dialogue.helpers import Learner, attempts
-from tests.support import http_json
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 
@@ -143,7 +142,7 @@ ACTION_SLOTS = {
 
 def session_events(server, sender: str) -> list[dict]:
     """The tracker's events since its last session start, from Rasa's HTTP API."""
-    events = http_json(f"{server.rasa_url}/conversations/{sender}/tracker")["events"]
+    events = server.tracker_events(sender)
     starts = [i for i, e in enumerate(events) if e["event"] == "session_started"]
     return events[starts[-1] :] if starts else events
 
@@ -168,7 +167,7 @@ def test_a_new_drill_starts_a_new_rasa_session(viva_server) -> None:
     learner.say("repeat the question")
 
     async def begin() -> TurnState:
-        client = RasaRestClient(viva_server.rasa_url)
+        client = RasaRestClient(viva_server.rasa_url, key=viva_server.keys.rasa)
         try:
             conversation = Conversation(learner.id, client, study=None)  # begin stores nothing
             await conversation.begin("/start_eli5")

@@ -85,7 +85,7 @@ def test_failing_actions_reply_gracefully_and_the_answer_is_stored(own_server: V
             options, settings.data_dir, api_url=f"http://127.0.0.1:{free_port()}", progress=lambda m: None
         )
         async with runtime:
-            conversation = Conversation(view.learner_id, RasaRestClient(runtime.url, 30.0), port)
+            conversation = Conversation(view.learner_id, RasaRestClient(runtime.url, 30.0, runtime.keys.rasa), port)
             started = await conversation.send("/start_drill")
             conversation.state = port.open_turn_state(view.learner_id)
             return started, await conversation.learner_said(answer)
@@ -114,7 +114,7 @@ def test_action_server_down_still_gets_a_reply(own_server: VivaServer) -> None:
 
     async def talk() -> list:
         conversation = Conversation(
-            learner.id, RasaRestClient(own_server.rasa_url, 30.0), StudyPort(_service(own_server))
+            learner.id, RasaRestClient(own_server.rasa_url, 30.0, own_server.keys.rasa), StudyPort(_service(own_server))
         )
         return await conversation.learner_said("give me a hint")
 

@@ -15,16 +15,22 @@ from test_service import finish_days
 from drills.api import create_api_app
 from drills.content_model import ContentPack
 from drills.grading import Gradable, GradeResult, KeyPointGrader
+from drills.keys import KEY_HEADER
 from drills.options import ApiOptions
 from drills.service import StudyService
 
 V1 = "/api/v1"
+KEY = "k" * 64
+
+
+def api_client(service: StudyService, options: ApiOptions | None = None) -> TestClient:
+    app = create_api_app(service, options or ApiOptions(), KEY)
+    return TestClient(TestServer(app), headers={KEY_HEADER: KEY})
 
 
 @pytest.fixture
 async def client(service: StudyService) -> AsyncIterator[TestClient]:
-    app = create_api_app(service, ApiOptions(max_body_bytes=64 * 1024))
-    async with TestClient(TestServer(app)) as test_client:
+    async with api_client(service, ApiOptions(max_body_bytes=64 * 1024)) as test_client:
         yield test_client
 
 
@@ -209,8 +215,10 @@ async def test_error_statuses(client: TestClient) -> None:
     lid = await learner(client)
     missing = await call(client, "GET", "/learners/nobody/plan", status=404)
     assert missing["error"]
-    await call(client, "POST", "/attempts/deadbeef/answer", {"text": "x"}, 404)
-    await call(client, "POST", "/attempts/deadbeef/hint", None, 404)
+    unknown = "0" * 32
+    await call(client, "POST", f"/attempts/{unknown}/answer", {"text": "x"}, 404)
+    await call(client, "POST", f"/attempts/{unknown}/hint", None, 404)
+    await call(client, "POST", "/attempts/deadbeef/hint", None, 400)  # not an attempt id's shape
     await call(client, "POST", f"/learners/{lid}/next-question", None, 409)  # no session
     await call(client, "POST", f"/learners/{lid}/next-card", None, 409)  # no card review running
     await call(client, "POST", "/cards/12345/rate", {"rating": "good"}, 404)
@@ -264,7 +272,7 @@ class SlowGrader:
 
 async def test_the_loop_never_blocks(service: StudyService) -> None:
     service.grader = SlowGrader()
-    async with TestClient(TestServer(create_api_app(service, ApiOptions()))) as client:
+    async with api_client(service) as client:
         lid = await learner(client)
         await call(client, "POST", f"/learners/{lid}/sessions", {"mode": "drill"})
         turn = await call(client, "POST", f"/learners/{lid}/next-question")
@@ -288,3 +296,37 @@ async def test_double_up_route(client: TestClient) -> None:
     assert started["total"] == 6 and started["intro"].startswith("Days 1 and 2:")
     plan = await call(client, "POST", f"/learners/{lid}/double-up", {"enabled": False})
     assert plan["days"] == [1]
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 401),
+        ({KEY_HEADER: "k" * 63 + "x"}, 401),
+        ({KEY_HEADER: KEY, "Host": "evil.example"}, 421),
+        ({KEY_HEADER: KEY, "Host": "evil.example:5056"}, 421),
+        ({KEY_HEADER: KEY, "Origin": "http://127.0.0.1:5056"}, 403),
+    ],
+)
+async def test_only_viva_is_served(service: StudyService, headers: dict[str, str], status: int) -> None:
+    app = create_api_app(service, ApiOptions(), KEY)
+    async with TestClient(TestServer(app)) as bare:
+        response = await bare.post(f"{V1}/learners", json={"name": "Mallory"}, headers=headers)
+        assert response.status == status and (await response.json())["error"]
+        assert service.list_learners() == []  # nothing was created
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/learners/..%2F..%2Fetc/plan",
+        "/learners/a%2Fb/current",
+        "/learners/.hidden/progress",
+        "/attempts/..%2F..%2Fx/hint",
+        "/attempts/" + "0" * 31 + "g/skip",
+    ],
+)
+async def test_ids_of_the_wrong_shape_are_refused(client: TestClient, path: str) -> None:
+    method = "GET" if path.endswith(("plan", "current", "progress")) else "POST"
+    reply = await call(client, method, path, status=400)
+    assert "not a valid" in reply["error"]

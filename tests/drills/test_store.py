@@ -45,6 +45,8 @@ def test_upgrade_creates_the_directory_and_matches_the_models(tmp_path: Path) ->
         "card_decks",
         "cards",
         "card_reviews",
+        "devices",
+        "pairing_codes",
     } <= tables
     engine.dispose()
 

@@ -2,7 +2,7 @@
 
 /** An error the page can show as it is: a short title and a sentence saying what to do. */
 export class VivaError extends Error {
-  constructor(kind, title, detail = '', { retryable = false, status = 0, cause } = {}) {
+  constructor(kind, title, detail = '', { retryable = false, status = 0, reason = '', cause } = {}) {
     super(detail ? `${title} ${detail}` : title, cause ? { cause } : undefined);
     this.name = 'VivaError';
     this.kind = kind;
@@ -10,14 +10,19 @@ export class VivaError extends Error {
     this.detail = detail;
     this.retryable = retryable;
     this.status = status;
+    this.reason = reason; // 401s: 'unpaired' | 'revoked' (phone mode)
   }
 }
 
 const SERVER_DOWN =
   'Check that Viva is still running (`viva serve` or `make run`) and that this page was opened from its address, then try again.';
 
-/** fetch + JSON with a timeout; every failure becomes a VivaError. */
-export async function requestJSON(path, { method = 'GET', body, timeoutMs = 10000 } = {}) {
+/**
+ * fetch + JSON with a timeout; every failure becomes a VivaError. In phone mode a 401 means
+ * this device is not (or no longer) paired: the page goes to the pairing screen, which says
+ * why, unless `redirectOn401` is false.
+ */
+export async function requestJSON(path, { method = 'GET', body, timeoutMs = 10000, redirectOn401 = true } = {}) {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -57,9 +62,14 @@ export async function requestJSON(path, { method = 'GET', body, timeoutMs = 1000
     const message = data && typeof data.error === 'string' && data.error
       ? data.error
       : `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
-    throw new VivaError('http', `The server answered ${res.status}.`, message, {
+    const reason = data && typeof data.reason === 'string' ? data.reason : '';
+    if (res.status === 401 && redirectOn401) {
+      window.location.assign(reason === 'revoked' ? '/pair?revoked' : '/pair');
+    }
+    throw new VivaError(res.status === 401 ? 'unpaired' : 'http', `The server answered ${res.status}.`, message, {
       status: res.status,
-      retryable: res.status >= 500,
+      retryable: res.status >= 500 || res.status === 429,
+      reason,
     });
   }
   if (!data || typeof data !== 'object') {
@@ -68,6 +78,11 @@ export async function requestJSON(path, { method = 'GET', body, timeoutMs = 1000
     });
   }
   return data;
+}
+
+/** Who this page is to the server: {kind: 'local' | 'device', learner_id, scopes, pairing}. */
+export async function whoAmI() {
+  return requestJSON('/api/me');
 }
 
 export async function listLearners() {
@@ -91,8 +106,10 @@ export async function createLearner(name, interviewDate) {
 
 const OFFER_HINTS = {
   400: 'The server could not use this connection request.',
+  403: 'This device is paired with another profile.',
   410: 'That session has already closed; press Start for a new one.',
   413: 'The connection request was too large.',
+  429: 'Too many connection attempts from this device; wait a little and press Start again.',
   503: 'Viva is busy (too many sessions are open). Close another Viva tab or try again in a minute.',
 };
 

@@ -1,5 +1,5 @@
 // Viva's page: wires the UI to a voice session (docs/voice-protocol.md, page side).
-import { VivaError, createLearner, listLearners } from './api.js';
+import { VivaError, createLearner, listLearners, whoAmI } from './api.js';
 import { LevelMeter, audioContext, cue, setCuesEnabled } from './audio-cues.js';
 import { openMicrophone, stopStream } from './rtc.js';
 import { Session } from './session.js';
@@ -407,6 +407,10 @@ function init() {
   ui.setConnected(false);
   ui.clearQuestion();
   wire();
+  // A paired phone may use its one profile only: no "New profile" there.
+  whoAmI().then((me) => {
+    el.newLearner.hidden = !(me.scopes || []).includes('profiles');
+  }).catch(() => { /* a 401 already went to the pairing screen */ });
   refreshLearners().catch((err) => {
     ui.renderLearners([], null);
     el.learner.options[0].textContent = "Couldn't load profiles";

@@ -1,0 +1,70 @@
+"""Who is asking: every request to the page server resolves to one `Principal` (or none).
+
+- Served on loopback only (the default), the person at the machine is `LOCAL`: every learner,
+  profile creation, no login.
+- In phone mode (bound beyond loopback, or `server.pairing = "always"`), only a paired device
+  gets in: its cookie names a device bound to one learner, and it may list and act as that
+  learner only.
+
+A later kind (a mentor's share link: review and score one learner) is one more constructor
+with its own scopes; the routes ask `allows(scope, learner_id)` and never look at the kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    LOCAL = "local"
+    DEVICE = "device"
+
+
+class Scope(StrEnum):
+    STUDY = "study"
+    """Start voice sessions and answer questions."""
+    PROFILES = "profiles"
+    """Create learner profiles."""
+    METRICS = "metrics"
+    """Read the server's timing metrics."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: Kind
+    scopes: frozenset[Scope]
+    learner_id: str | None = None
+    """The one learner this principal may see; None = every learner on this machine."""
+    device_id: str | None = field(default=None, compare=False)
+
+    def sees(self, learner_id: str) -> bool:
+        return self.learner_id is None or self.learner_id == learner_id
+
+    def allows(self, scope: Scope, learner_id: str | None = None) -> bool:
+        """`scope` is granted, for `learner_id` when one is named."""
+        return scope in self.scopes and (learner_id is None or self.sees(learner_id))
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind.value,
+            "learner_id": self.learner_id,
+            "device_id": self.device_id,
+            "scopes": sorted(scope.value for scope in self.scopes),
+        }
+
+
+LOCAL = Principal(Kind.LOCAL, frozenset(Scope))
+
+
+def device(device_id: str, learner_id: str) -> Principal:
+    return Principal(Kind.DEVICE, frozenset({Scope.STUDY}), learner_id, device_id)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request has no principal; `reason` is machine-readable for the page."""
+
+    reason: str
+    """`unpaired` (no or unknown cookie) or `revoked` (the device was revoked)."""
+    message: str
