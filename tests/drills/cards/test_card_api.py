@@ -6,18 +6,17 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from drills.api import create_api_app
-from drills.options import ApiOptions
 from tests.drills.cards.fixtures import ada, anki_dir, card_options, now, study  # noqa: F401 - fixtures
+from tests.drills.test_api import api_client
 
 V1 = "/api/v1"
 
 
 @pytest.fixture
 async def client(study) -> AsyncIterator[TestClient]:
-    async with TestClient(TestServer(create_api_app(study, ApiOptions()))) as test_client:
+    async with api_client(study) as test_client:
         yield test_client
 
 
