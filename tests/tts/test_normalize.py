@@ -11,6 +11,7 @@ import pytest
 
 import tts.normalize
 from tts.normalize import speakable
+from tts.normalize.check import spoken_words, unreadable
 
 # (written, spoken): every reading the normaliser promises, one row each.
 READINGS = [
@@ -112,6 +113,40 @@ READINGS = [
     ("∂", "partial"),
     (r"\partial L / \partial w", "partial L over partial w"),
     (r"$\frac{\partial L}{\partial w}$", "partial L over partial w"),
+    # Distribution arguments: a density of a variable given its parameters.
+    ("𝒩(xᵢ | μₖ, Σₖ)", "the normal density of x sub i, with mean mu sub k and covariance capital sigma sub k"),
+    (
+        r"$\mathcal{N}(x_i \mid \mu_k, \Sigma_k)$",
+        "the normal density of x sub i, with mean mu sub k and covariance capital sigma sub k",
+    ),
+    (r"$N(x | \mu, \sigma^2)$", "the normal density of x, with mean mu and variance sigma squared"),
+    (r"$\mathcal{N}(0, I)$", "a normal distribution with mean zero and variance I"),
+    (r"$\mathcal{N}(\mu, \Sigma)$", "a normal distribution with mean mu and covariance capital sigma"),
+    # Concatenation, and a matrix applied to it.
+    (r"$[c_t; h_t]$", "the concatenation of c sub t and h sub t"),
+    (r"$W_c [c_t; h_t]$", "W sub c times the concatenation of c sub t and h sub t"),
+    (
+        r"$\tilde{h}_t = \tanh(W_c [c_t; h_t])$",
+        "h tilde sub t equals tanch of W sub c times the concatenation of c sub t and h sub t",
+    ),
+    (r"$[a; b; c]$", "the concatenation of a, b, and c"),
+    (r"$[a, b]$", "a, b"),  # a comma is an interval or a list, not a concatenation
+    # Subscripted Greek: a capital sigma (or pi) before an operand is a sum (product).
+    ("Σₖ πₖ = 1", "the sum over k of pi sub k equals one"),
+    (
+        "p(x) = Σₖ πₖ 𝒩(x | μₖ, Σₖ)",
+        "p of x equals the sum over k of pi sub k the normal density of x, "
+        "with mean mu sub k and covariance capital sigma sub k",
+    ),
+    (r"$\Pi_i p_i$", "the product over i of p sub i"),
+    (r"$\Sigma_k^{-1} x$", "capital sigma sub k inverse x"),
+    (r"$\Sigma_k$", "capital sigma sub k"),
+    ("σₖ²", "sigma sub k squared"),
+    ("μₖ", "mu sub k"),
+    # Styled letters and preference symbols.
+    ("ℒ(θ)", "L of theta"),
+    ("𝐱 · 𝐲", "x dot y"),
+    (r"$y_w \succ y_l$", "y sub w is preferred to y sub l"),
     # Fonts, accents, text, delimiters, norms.
     (r"$\mathbb{R}^n$", "R to the n"),
     ("x ∈ ℝⁿ", "x in R to the n"),
@@ -368,3 +403,28 @@ def test_internal_error_falls_back_to_plain_text(
     with caplog.at_level(logging.ERROR, logger="tts.normalize"):
         assert speakable(r"Use $\alpha$ here") == "Use alpha here"
     assert "speech normalisation failed" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (r"$a \frobnicate b$", "unknown command '\\frobnicate'"),
+        ("x ⊸ y", "no reading for '⊸'"),
+        ("a 𝒩 b", ""),  # a styled letter is read (as N), so nothing is reported
+        ("tool_choice", "'_' is left over after reading"),
+        ("prompt | model | parser", "'|' is left over after reading"),
+    ],
+)
+def test_unreadable_names_what_cannot_be_said(text: str, problem: str) -> None:
+    problems = unreadable(text)
+    if problem:
+        assert any(p.startswith(problem) for p in problems), problems
+    else:
+        assert problems == ()
+
+
+def test_readable_text_has_no_problems_and_words_are_counted() -> None:
+    text = r"The attention scale is $\frac{1}{\sqrt{d_k}}$, and $\mathcal{N}(x \mid \mu, \Sigma)$ is a density."
+    assert unreadable(text) == ()
+    assert spoken_words(speakable("Dividing by root d k restores unit variance.")) == 8
+    assert spoken_words(speakable(r"$\frac{1}{\sqrt{d_k}}$")) == 9  # one over the square root of d sub k

@@ -38,6 +38,10 @@ _ARG_SEPARATORS = frozenset({",", ";", "\\|", "||", "\\Vert"})
 _BRACKET_KEYS = frozenset({"E", "Var", "Cov", "P", "Pr", "bb:P", "indicator"})
 # Letters that are functions even when spaced from their argument: "P (x)", "f (x)".
 _GAP_APPLICABLE = frozenset({"P", "p", "Q", "q", "f", "g", "h", "O", "N", "cal:N"})
+_DENSITY_KEYS = frozenset({"N", "cal:N"})
+_CONCAT_LOOKAHEAD = 200  # tokens scanned for a top-level ";" (bounded: "[[[[…" stays linear)
+_SUM_LETTERS = {"Sigma": "sum", "Pi": "prod"}  # Greek capitals used as ∑ and ∏
+_GIVEN = frozenset({"|", "\\mid", "\\vert"})
 
 
 def read_math(source: str) -> str:
@@ -107,7 +111,7 @@ class _Reader:
                 and tok.text == "("
                 and atom.key == "("
                 and (left.role == "number" or (atom.compound and left.role not in ("big", "func")))
-            )
+            ) or (left is not None and atom.key == "concat" and left.role in ("name", "number", "group"))
             if 0 <= dot_at == len(parts) - 1 and atom.vector:
                 parts[dot_at] = "dot"
             dot_at = -1
@@ -190,6 +194,8 @@ class _Reader:
     def read_symbol(self, text: str) -> Atom | None:
         if text == "{":
             return self.read_group("}", transparent=True)
+        if text == "[" and (concat := self.read_concatenation()) is not None:
+            return concat
         if text in ("(", "["):
             return self.read_group(")" if text == "(" else "]")
         if text in PAIRS:
@@ -249,6 +255,8 @@ class _Reader:
             return Atom(name, "name", key=name) if name.isalpha() else None
         kind, reading = entry
         if kind is Kind.LETTER:
+            if name in _SUM_LETTERS and (big := self.read_letter_as_big(name)) is not None:
+                return big
             return Atom(reading, "name", key=name)
         if kind in (Kind.SYMBOL, Kind.OPERATOR):
             return Atom(reading, "other", key=name)
@@ -284,6 +292,25 @@ class _Reader:
             if name == "begin" and env.strip() in ("array", "tabular"):
                 self.read_raw_arg()  # column spec
         return None  # SKIP, CLOSE, PAUSE as operand: says nothing
+
+    def read_letter_as_big(self, name: str) -> Atom | None:
+        """Σₖ πₖ xₖ written with a capital sigma (or pi) is a sum (product) when an operand
+        follows its index; Σₖ alone, or before a comma or operator, is a matrix."""
+        start = self.pos
+        if not self.at("_", "^"):
+            return None
+        big_name = _SUM_LETTERS[name]
+        atom = self.read_big(big_name, COMMANDS[big_name][1])
+        tok = self.peek()
+        operand = tok is not None and (
+            tok.kind in ("word", "num") or tok.text == "(" or (tok.kind == "cmd" and self.operator(tok) is None)
+        )
+        limits = [t.text for t in self.toks[start : self.pos]]
+        power = "^" in limits and "=" not in limits  # Σ_k^{-1} x is an inverse, not a sum to -1
+        if operand and not power and tok is not None and tok.text not in _CLOSERS:
+            return atom
+        self.pos = start
+        return None
 
     def read_arg(self) -> Atom:
         """A command's argument: a {group} or the next single token."""
@@ -382,7 +409,42 @@ class _Reader:
         self.pos += 1
         self.depth += 1  # arguments nest like groups: f(g(h(x)))
         try:
-            args = [a for a in self.read_list(closer) if a]
+            variable, args = self.read_density_args(closer) if atom.key in _DENSITY_KEYS else ("", [])
+            args = [a for a in args or self.read_list(closer) if a]
         finally:
             self.depth -= 1
-        return phrasing.applied(atom, args, closer)
+        return phrasing.applied(atom, args, closer, variable)
+
+    def read_density_args(self, closer: str) -> tuple[str, list[str]]:
+        """N(x | mu, Sigma): the variable before the bar (or "") and the parameters."""
+        first = self.read_seq(_ARG_SEPARATORS | _GIVEN | {closer}).text
+        tok = self.peek()
+        if tok is None:
+            return "", [first]
+        self.pos += 1
+        if tok.text in _GIVEN:
+            return first, self.read_list(closer)
+        return "", [first] + ([] if tok.text == closer else self.read_list(closer))
+
+    def read_concatenation(self) -> Atom | None:
+        """[a; b]: a concatenation when a semicolon separates the top level, else None."""
+        depth = 0
+        for tok in self.toks[self.pos : self.pos + _CONCAT_LOOKAHEAD]:
+            if tok.text in ("(", "[", "{"):
+                depth += 1
+            elif tok.text in (")", "]", "}"):
+                if depth == 0:
+                    break
+                depth -= 1
+            elif tok.text == ";" and depth == 0:
+                parts = []
+                while True:
+                    parts.append(self.read_seq(frozenset({";", "]"})).text)
+                    tok = self.peek()
+                    if tok is None:
+                        break
+                    self.pos += 1
+                    if tok.text == "]":
+                        break
+                return Atom(f"the concatenation of {phrasing.join(parts)}", "group", key="concat", compound=True)
+        return None

@@ -69,18 +69,25 @@ def root(index: str, arg: Atom) -> Atom:
     return Atom(f"the {name} root of {arg.text}".rstrip(), "other", compound=True)
 
 
-def applied(atom: Atom, args: list[str], closer: str) -> Atom:
-    """f(x), P(x | y), KL(p ‖ q), N(0, 1), E[X]: a name and its arguments."""
+def applied(atom: Atom, args: list[str], closer: str, variable: str = "") -> Atom:
+    """f(x), P(x | y), KL(p ‖ q), N(0, 1), N(x | mu, Sigma), E[X]: a name and its arguments."""
     key = atom.key
     if key in ("KL", "D_KL") and len(args) == 2:
         text = f"the K L divergence between {args[0]} and {args[1]}"
     elif key in ("cal:N", "N") and len(args) == 2:
-        text = f"a normal distribution with mean {args[0]} and variance {args[1]}"
+        # A capital sigma is a covariance matrix; a small one (or a number) a variance.
+        spread = "covariance" if args[1].startswith("capital sigma") else "variance"
+        if variable:
+            text = f"the normal density of {variable}, with mean {args[0]} and {spread} {args[1]}"
+        else:
+            text = f"a normal distribution with mean {args[0]} and {spread} {args[1]}"
     elif key in ("cal:U", "U") and len(args) == 2:
         text = f"a uniform distribution from {args[0]} to {args[1]}"
     elif key == "E" and closer == "]" and atom.role != "big":
         over = f" over {atom.inner}" if atom.inner else ""  # E_{x ~ p}[f(x)]
         text = f"the expected value{over} of {join(args)}"
+    elif variable:  # N(x | a) with the wrong number of parameters: still a conditional
+        text = f"{atom.text} of {variable} given {join(args)}".strip()
     elif atom.text.endswith(" of") or not args:
         text = f"{atom.text} {join(args)}".strip()
     else:

@@ -54,6 +54,9 @@ _DASH = re.compile(r"–(?:(?<!\d–)|(?!\d))\s*")  # a dash, not a range: a pau
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _NUMERIC_ENTITY = re.compile(r"&#(x[0-9a-fA-F]{1,6}|\d{1,7});")
 _MICRO = re.compile(r"(?<=\d)\s?[µμ](?=s\b)")  # "5 µs" is a unit, not mu times s
+# Styled letters (𝒩, 𝐱, 𝔼, 𝜃) and the older script capitals (ℒ, ℋ): the letter in its font.
+_MATH_LETTER = re.compile("[\U0001d400-\U0001d7ff\u2110\u2112\u211b\u212c\u2130\u2131\u210b\u2133]")
+_FONTS = (("DOUBLE-STRUCK", "mathbb"), ("FRAKTUR", "mathfrak"), ("SCRIPT", "mathcal"), ("BOLD", "mathbf"))
 
 
 def prepare(text: str) -> str:
@@ -73,6 +76,7 @@ def prepare(text: str) -> str:
     if not text.isascii():  # Unicode math, typography, odd spaces
         text = unicodedata.normalize("NFC", text)
         text = _SPACES.sub(" ", text)
+        text = _MATH_LETTER.sub(_math_letter, text)
         text = _SUPERSCRIPTS.sub(lambda m: _script("^", m[0], SUPERSCRIPT_CHARS), text)
         text = _SUBSCRIPTS.sub(lambda m: _script("_", m[0], SUBSCRIPT_CHARS), text)
         text = _DASH.sub(", ", _NUMBER_RANGE.sub("–", text))
@@ -80,6 +84,14 @@ def prepare(text: str) -> str:
         text = _ROOT.sub(_root, text)
     text = _ASCII_OPS.sub(lambda m: f" {ASCII_OPERATORS[m[0]]} ", text)
     return _SPACED_TILDE.sub(r"\\sim", text)
+
+
+def _math_letter(m: re.Match[str]) -> str:
+    """𝒩 → \\mathcal{N}, 𝐱 → \\mathbf{x}, 𝑥 → x: NFKC gives the letter, the name its font."""
+    letter = unicodedata.normalize("NFKC", m[0])
+    name = unicodedata.name(m[0], "")
+    font = next((command for style, command in _FONTS if style in name), None)
+    return f"\\{font}{{{letter}}}" if font else letter
 
 
 def _script(mark: str, chars: str, table: dict[str, str]) -> str:

@@ -84,6 +84,8 @@ COMMANDS: dict[str, tuple[Kind, str]] = {
         "forall": "for all", "exists": "there exists", "nexists": "there does not exist",
         "neg": "not", "lnot": "not", "land": "and", "wedge": "and", "lor": "or", "vee": "or",
         "therefore": "therefore", "because": "because", "choose": "choose", "colon": ",",
+        "succ": "is preferred to", "prec": "is less preferred than",
+        "succeq": "is at least as good as", "preceq": "is at most as good as",
     }),
     # Arithmetic. \cdot says "times" between scalars and "dot" between two vectors (bold
     # or arrowed operands); the reader decides, this is the scalar reading.
@@ -211,6 +213,7 @@ UNICODE: dict[str, str] = {
     "∏": "\\prod", "∫": "\\int", "∬": "\\iint", "∮": "\\oint", "⊤": "\\top",
     "⊺": "\\intercal", "†": "\\dagger", "′": "'", "″": "''", "⋯": "\\cdots",
     "∣": "\\mid", "‖": "\\|", "⟨": "\\langle", "⟩": "\\rangle", "⌊": "\\lfloor",
+    "≻": "\\succ", "≺": "\\prec", "≽": "\\succeq", "≼": "\\preceq",
     "⌋": "\\rfloor", "⌈": "\\lceil", "⌉": "\\rceil",
     "ℝ": "\\mathbb{R}", "ℕ": "\\mathbb{N}", "ℤ": "\\mathbb{Z}", "ℚ": "\\mathbb{Q}",
     "ℂ": "\\mathbb{C}", "𝔼": "\\mathbb{E}", "ℙ": "\\mathbb{P}", "𝟙": "\\mathbb{1}",
