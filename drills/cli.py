@@ -1,15 +1,15 @@
-"""`viva content check`: validate the curriculum files and print their coverage."""
+"""`viva content check`: validate the curriculum files and print their coverage.
+`viva content formulas`: print the power-review formula sheet (to read, or `--spoken` to hear)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from statistics import fmean
 from typing import TYPE_CHECKING
 
-from drills.content_loader import CONTENT_DIR, check_content
-from drills.coverage import coverage_table
-from drills.grading import self_check
+from drills.content_loader import CONTENT_DIR, check_content, load_pack
 
 if TYPE_CHECKING:
     from voicebot.settings import Settings
@@ -21,10 +21,19 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     check = actions.add_parser("check", help="validate the content and print a coverage table")
     check.add_argument("--dir", type=Path, default=None, help=f"content directory (default: {CONTENT_DIR})")
     check.set_defaults(handler=run_check)
+    sheet = actions.add_parser("formulas", help="print the power-review formula sheet")
+    sheet.add_argument("--spoken", action="store_true", help="the words as Viva says them")
+    sheet.add_argument("--dir", type=Path, default=None, help=f"content directory (default: {CONTENT_DIR})")
+    sheet.set_defaults(handler=run_formulas)
 
 
 def run_check(args: argparse.Namespace, settings: Settings | None = None) -> int:
     """Exit 0 when the content is valid, 1 (with every problem listed) when it is not."""
+    from drills.card_speech import card_issues
+    from drills.content_lint import eli5_grades, near_duplicates, readability_issues, rubric_issues
+    from drills.coverage import coverage_table
+    from drills.grading import self_check
+
     directory = args.dir or CONTENT_DIR
     if not directory.is_dir():
         print(f"viva: no content directory at {directory}", file=sys.stderr)
@@ -34,12 +43,31 @@ def run_check(args: argparse.Namespace, settings: Settings | None = None) -> int
     if pack is not None:
         # Each question's own model answer must cover all its key points.
         problems += sorted(set(self_check(pack)))
+        grades = eli5_grades(pack)
+        problems += readability_issues(grades)
+        problems += near_duplicates(pack)
+        problems += rubric_issues(pack)
+        problems += card_issues(pack)
         print(coverage_table(pack))
         print()
+        if grades:
+            mean = fmean(g.grade for g in grades)
+            print(f"ELI5 references, Flesch-Kincaid grade (limit 5 each, mean 4.5): mean {mean:.2f}")
+            row = [f"{g.question.id} {g.grade:4.1f}" for g in grades]
+            for start in range(0, len(row), 6):
+                print("  " + "   ".join(row[start : start + 6]))
+            print()
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
         return 1
     print(f"Content OK: {directory}")
+    return 0
+
+
+def run_formulas(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    from drills.power_review import formula_sheet
+
+    print(formula_sheet(load_pack(args.dir), spoken=args.spoken), end="")
     return 0

@@ -28,17 +28,19 @@ from drills.content_parse import (
     SLUG,
     QuestionRules,
     check_review,
+    parse_card_refs,
     parse_flashcards,
     parse_key_points,
     parse_questions,
 )
 from drills.content_yaml import Fields, Issues, compose_file, scalar_value
 from drills.exceptions import ContentError, ContentIssue
+from drills.power_review import parse_power_review
 from drills.seed import SEED_UNITS
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 UNIT_COUNT = len(SEED_UNITS)
-SPECIAL_FILES = ("baseline.yaml", "behavioural.yaml", "system_design.yaml", "pods.yaml")
+SPECIAL_FILES = ("baseline.yaml", "behavioural.yaml", "system_design.yaml", "pods.yaml", "power_review.yaml")
 BASELINE_ITEMS = 30
 BASELINE_PER_AREA = 6
 _UNIT_FILE = re.compile(r"^(\d\d)-([a-z0-9-]+)\.yaml$")
@@ -46,6 +48,7 @@ _UNIT_KEYS = (
     "unit", "slug", "title", "days", "week", "area", "genai_day",
     "takeaways", "questions", "flashcards", "review",
 )  # fmt: skip
+_UNIT_OPTIONAL = ("card_refs",)
 _MIN_KINDS = {"theory": 4, "design": 1, "eli5": 2}
 _MIN_UNIT_CARDS = 8
 
@@ -97,8 +100,12 @@ def _load(root: Path) -> tuple[ContentPack | None, tuple[ContentIssue, ...]]:
     behavioural = _parse_special(specials["behavioural.yaml"], "behavioural", 6, sink)
     system_design = _parse_special(specials["system_design.yaml"], "system_design", 4, sink)
     pods = _parse_pods(specials["pods.yaml"], Issues("special/pods.yaml", sink))
-    pack = ContentPack(root, units, baseline, behavioural, system_design, pods)
+    explanations, formulas = parse_power_review(
+        specials["power_review.yaml"], Issues("special/power_review.yaml", sink), {u.number: u.area for u in units}
+    )
+    pack = ContentPack(root, units, baseline, behavioural, system_design, pods, explanations, formulas)
     _check_unique_ids(pack, sink)
+    _check_card_refs(pack, sink)
     usable = len(units) == UNIT_COUNT and bool(baseline)
     return (pack if usable else None), tuple(sorted(set(sink)))
 
@@ -127,7 +134,7 @@ def _load_units(root: Path, sink: list[ContentIssue]) -> tuple[Unit, ...]:
 
 
 def _parse_unit(node: Node, issues: Issues, filename: str) -> Unit | None:
-    f = Fields(node, issues, "unit", _UNIT_KEYS)
+    f = Fields(node, issues, "unit", _UNIT_KEYS, _UNIT_OPTIONAL)
     number = f.integer("unit", 1, UNIT_COUNT)
     slug = f.text("slug")
     if slug and not SLUG.match(slug):
@@ -160,6 +167,7 @@ def _parse_unit(node: Node, issues: Issues, filename: str) -> Unit | None:
             )
     prefix = f"u{number:02d}-c" if number else None
     flashcards = parse_flashcards(f, _MIN_UNIT_CARDS, prefix)
+    card_refs = parse_card_refs(f)
     check_review(f)
     if number is None:
         return None
@@ -174,7 +182,15 @@ def _parse_unit(node: Node, issues: Issues, filename: str) -> Unit | None:
         takeaways,
         questions,
         flashcards,
+        card_refs,
+        issues.file,
+        _line(f, "card_refs"),
     )
+
+
+def _line(f: Fields, key: str) -> int:
+    node = f.values.get(key)
+    return node.start_mark.line + 1 if node is not None else 0
 
 
 def _days(f: Fields) -> tuple[int, ...]:
@@ -278,6 +294,7 @@ def _parse_pods(node: Node | None, issues: Issues) -> tuple[Pod, ...]:
             issues,
             "pod",
             ("id", "title", "trigger", "content", "questions", "flashcards"),
+            ("card_refs",),
         )
         pod_id = p.text("id")
         p.what = f"pod {pod_id}"
@@ -305,6 +322,9 @@ def _parse_pods(node: Node | None, issues: Issues) -> tuple[Pod, ...]:
                 p.text("content"),
                 questions,
                 parse_flashcards(p, 6),
+                parse_card_refs(p),
+                issues.file,
+                _line(p, "card_refs"),
             )
         )
     found = Counter(pod.id for pod in pods)
@@ -330,5 +350,22 @@ def _check_unique_ids(pack: ContentPack, sink: list[ContentIssue]) -> None:
 
     for item in pack.all_items():
         visit(item.id, item.file, item.line)
-    for card in [c for u in pack.units for c in u.flashcards] + [c for p in pack.pods for c in p.flashcards]:
+    for card in pack.flashcards():
         visit(card.id, card.file, card.line)
+    for formula in pack.formulas:
+        visit(formula.id, formula.file, formula.line)
+
+
+def _check_card_refs(pack: ContentPack, sink: list[ContentIssue]) -> None:
+    """A referenced card must exist elsewhere; a deck must not reference its own card."""
+    owners: list[Unit | Pod] = [*pack.units, *pack.pods]
+    for owner in owners:
+        own = {c.id for c in owner.flashcards}
+        for ref in owner.card_refs:
+            try:
+                pack.card(ref)
+            except KeyError:
+                sink.append(ContentIssue(owner.file, owner.refs_line, f"card_refs: no card '{ref}' in the pack"))
+                continue
+            if ref in own:
+                sink.append(ContentIssue(owner.file, owner.refs_line, f"card_refs: '{ref}' is this deck's own card"))

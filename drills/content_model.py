@@ -38,6 +38,7 @@ class KeyPoint:
     wrong: tuple[str, ...] = ()
     """Common false versions of the point (a misconception, swapped roles, a reversed effect),
     as spoken sentences; an answer closer to one of these than to `text` states it wrongly."""
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,34 @@ class Flashcard:
 
 
 @dataclass(frozen=True)
+class Formula:
+    """One line of the power-review formula sheet: read on screen, or heard."""
+
+    id: str
+    name: str
+    written: str
+    """The formula as written (LaTeX inside `$…$`), for the screen."""
+    spoken: str
+    """The formula as a teacher says it, one or two sentences."""
+    unit: int
+    """The unit that teaches it (the sheet is ordered by unit)."""
+    file: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+
+    def as_card(self) -> Flashcard:
+        """The formula as a card, for a formula round of flashcard review."""
+        return Flashcard(
+            self.id,
+            f"{self.name}?",
+            self.written,
+            f"What is the formula for {self.name[0].lower()}{self.name[1:]}?",
+            self.spoken,
+            self.file,
+            self.line,
+        )
+
+
+@dataclass(frozen=True)
 class Unit:
     number: int
     slug: str
@@ -130,6 +159,11 @@ class Unit:
     takeaways: tuple[Takeaway, ...]
     questions: tuple[Question, ...]
     flashcards: tuple[Flashcard, ...]
+    """The unit's own cards (each card has one owner)."""
+    card_refs: tuple[str, ...] = ()
+    """Ids of cards owned elsewhere that also belong in this unit's deck (a merged duplicate)."""
+    file: str = field(default="", compare=False)
+    refs_line: int = field(default=0, compare=False)
 
     def of_kind(self, kind: str) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.kind == kind)
@@ -145,6 +179,10 @@ class Pod:
     content: str
     questions: tuple[Question, ...]
     flashcards: tuple[Flashcard, ...]
+    card_refs: tuple[str, ...] = ()
+    """Ids of cards owned by a unit that also belong in this pod's deck."""
+    file: str = field(default="", compare=False)
+    refs_line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -155,13 +193,19 @@ class ContentPack:
     behavioural: tuple[Question, ...]
     system_design: tuple[Question, ...]
     pods: tuple[Pod, ...]
+    explanations: tuple[Question, ...] = ()
+    """The power-review day's "explain X in 60 seconds" set (kind theory, with a unit)."""
+    formulas: tuple[Formula, ...] = ()
+    """The power-review formula sheet, in unit order."""
     _items: dict[str, Askable] = field(init=False, repr=False, compare=False)
     _day_units: dict[int, Unit] = field(init=False, repr=False, compare=False)
+    _cards: dict[str, Flashcard] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         items: dict[str, Askable] = {item.id: item for item in self.all_items()}
         object.__setattr__(self, "_items", items)
         object.__setattr__(self, "_day_units", {d: u for u in self.units for d in u.days})
+        object.__setattr__(self, "_cards", {c.id: c for c in self.flashcards()})
 
     def all_items(self) -> Iterator[Askable]:
         """Every askable thing: unit and pod questions, special questions, baseline items."""
@@ -171,7 +215,27 @@ class ContentPack:
             yield from pod.questions
         yield from self.behavioural
         yield from self.system_design
+        yield from self.explanations
         yield from self.baseline
+
+    def flashcards(self) -> Iterator[Flashcard]:
+        """Every curriculum card once: the units' cards, then the pods' own cards."""
+        for unit in self.units:
+            yield from unit.flashcards
+        for pod in self.pods:
+            yield from pod.flashcards
+
+    def card(self, card_id: str) -> Flashcard:
+        """A unit or pod card by id; KeyError when unknown."""
+        return self._cards[card_id]
+
+    def deck(self, owner: Unit | Pod) -> tuple[Flashcard, ...]:
+        """A unit's or pod's cards: its own, then those it references (merged duplicates)."""
+        return owner.flashcards + tuple(self._cards[r] for r in owner.card_refs if r in self._cards)
+
+    def formula_cards(self) -> tuple[Flashcard, ...]:
+        """The formula sheet as cards (ids `f-…`), for a formula round on the power-review day."""
+        return tuple(f.as_card() for f in self.formulas)
 
     def item(self, item_id: str) -> Askable:
         """Any question or baseline item by id; KeyError when unknown."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -36,6 +37,8 @@ class QuestionRules:
     area: str | None = None
     takeaways: frozenset[str] | None = None
     """Allowed takeaway ids; None means the question carries no `takeaway` field."""
+    unit_areas: Mapping[int, str] | None = None
+    """When set, each question names its own `unit` (power review), and takes that unit's area."""
 
 
 def _raw_kind_and_id(node: Node) -> tuple[str, str]:
@@ -58,8 +61,14 @@ def parse_question(node: Node, issues: Issues, rules: QuestionRules) -> Question
     required = _KIND_FIELDS[kind]
     if rules.takeaways is None:
         required = tuple(k for k in required if k != "takeaway")
+    if rules.unit_areas is not None:
+        required = (*required, "unit")
     f = Fields(node, issues, what, required)
     qid = f.text("id")
+    unit, area = rules.unit, rules.area
+    if rules.unit_areas is not None:
+        unit = f.integer("unit", 1, max(rules.unit_areas, default=1))
+        area = rules.unit_areas.get(unit) if unit is not None else None
     _check_question_id(f, qid, kind, rules)
     takeaway = f.text("takeaway") if "takeaway" in required else None
     if takeaway and rules.takeaways is not None and takeaway not in rules.takeaways:
@@ -76,8 +85,8 @@ def parse_question(node: Node, issues: Issues, rules: QuestionRules) -> Question
         takeaway=takeaway,
         reference=f.text("reference") if kind == "eli5" else "",
         avoid_jargon=f.texts("avoid_jargon", 3) if kind == "eli5" else (),
-        unit=rules.unit,
-        area=rules.area,
+        unit=unit,
+        area=area,
         origin=rules.origin,
         file=issues.file,
         line=node.start_mark.line + 1,
@@ -100,7 +109,8 @@ def parse_key_points(f: Fields, low: int, high: int) -> tuple[KeyPoint, ...]:
     points = []
     for index, node in enumerate(f.nodes("key_points", low, high, "key points"), start=1):
         kp = Fields(node, f.issues, f"{f.what} key point {index}", ("text", "match"), ("wrong",))
-        points.append(KeyPoint(kp.text("text"), _match_entries(kp), kp.texts("wrong")))
+        line = node.start_mark.line + 1
+        points.append(KeyPoint(kp.text("text"), _match_entries(kp), kp.texts("wrong"), line))
     return tuple(points)
 
 
@@ -143,6 +153,15 @@ def parse_flashcards(f: Fields, low: int, id_prefix: str | None = None) -> tuple
     return tuple(cards)
 
 
+def parse_card_refs(f: Fields) -> tuple[str, ...]:
+    """`card_refs`: ids of cards owned elsewhere that belong in this deck too (checked later)."""
+    refs = f.texts("card_refs")
+    for ref in refs:
+        if not SLUG.match(ref):
+            f.issues.add(f.at("card_refs"), f"{f.what}: card_refs entry '{ref}' is not a card id")
+    return refs
+
+
 def check_review(f: Fields) -> None:
     """Every file records its expert review: who, when, and what it changed."""
     if "review" not in f.values:
@@ -155,6 +174,6 @@ def check_review(f: Fields) -> None:
         review.texts("fixes")
 
 
-def parse_questions(f: Fields, rules: QuestionRules, low: int = 0) -> tuple[Question, ...]:
-    questions = (parse_question(node, f.issues, rules) for node in f.nodes("questions", low))
+def parse_questions(f: Fields, rules: QuestionRules, low: int = 0, key: str = "questions") -> tuple[Question, ...]:
+    questions = (parse_question(node, f.issues, rules) for node in f.nodes(key, low))
     return tuple(q for q in questions if q is not None)

@@ -21,6 +21,8 @@ History = Mapping[str, float]
 QUIZ_SIZE = 5
 REVIEW_SIZE = 3
 POWER_REVIEW_SIZE = 5
+POWER_REVIEW_EXPLANATIONS = 2
+"""Of the power review's questions, how many are 60-second explanations."""
 MOCK_THEORY = 3
 REMEDIAL_PER_TARGET = 2
 REMEDIAL_MAX = 6
@@ -32,7 +34,7 @@ class PlanItem:
 
     question_id: str
     part: str
-    """drill | quiz | review | remedial | pod | mock | moved | eli5 | baseline."""
+    """drill | quiz | review | explain | remedial | pod | mock | moved | eli5 | baseline."""
     day: int | None = None
     """The plan day it belongs to (None for eli5 and baseline runs)."""
 
@@ -102,6 +104,20 @@ def review(units: Sequence[Unit], history: History, count: int, part: str, day: 
         if len(picks) == before:
             break
     return picks
+
+
+def power_review(pack: ContentPack, history: History, day: int) -> list[PlanItem]:
+    """60-second explanations on the weakest units that have one (least practised first),
+    then review questions from the weakest units."""
+    order = {u.number: i for i, u in enumerate(weakest_units(pack.units, history))}
+    ranked = sorted(pack.explanations, key=lambda q: (order.get(q.unit or 0, len(order)), history.get(q.id, 0.0)))
+    picks: list[PlanItem] = []
+    units: set[int | None] = set()
+    for question in ranked:
+        if len(picks) < POWER_REVIEW_EXPLANATIONS and question.unit not in units:
+            units.add(question.unit)
+            picks.append(PlanItem(question.id, "explain", day))
+    return picks + review(pack.units, history, POWER_REVIEW_SIZE - len(picks), "review", day)
 
 
 def area_theory(pack: ContentPack, area: str, history: History, count: int) -> list[Question]:
@@ -181,7 +197,7 @@ def items_for_day(pack: ContentPack, plan_day: PlanDay, history: History) -> lis
     if kind == "mock":
         return mock(pack, day, history)
     if kind == "power_review":
-        return review(pack.units, history, POWER_REVIEW_SIZE, "review", day)
+        return power_review(pack, history, day)
     return []
 
 

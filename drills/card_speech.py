@@ -1,0 +1,64 @@
+"""Cards that work by ear: every card's spoken front and back, checked as the speaker says them.
+
+A card is heard through the same normaliser the speaker uses (`tts.normalize.speakable`), so the
+length limit counts the words actually heard and the notation check finds what it cannot say.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from drills.content_model import ContentPack, Flashcard
+from drills.exceptions import ContentIssue
+from tts.normalize import speakable
+from tts.normalize.check import spoken_words, unreadable
+
+MAX_BACK_WORDS = 25
+"""A spoken back is one breath of a teacher's explanation."""
+MAX_FRONT_WORDS = 30
+MAX_FORMULA_WORDS = 40
+# Notation in a written front: LaTeX, scripts, Unicode math. Such a front needs a spoken form.
+_NOTATION = re.compile(r"[$\\^_{}]|[^\x00-\x7f’‘“”–—…]")
+_IMPERATIVE = re.compile(
+    r"^(?:name|give|state|define|explain|describe|complete|list|compare|write|say|finish|tell)\b", re.IGNORECASE
+)
+
+
+def spoken_front(card: Flashcard) -> str:
+    return card.spoken_front or card.front
+
+
+def spoken_back(card: Flashcard) -> str:
+    return card.spoken_back or card.back
+
+
+def card_issues(pack: ContentPack) -> Iterator[ContentIssue]:
+    """Problems with hearing each curriculum card, and each line of the formula sheet."""
+    for card in pack.flashcards():
+        for problem in _card_problems(card):
+            yield ContentIssue(card.file, card.line, f"flashcard {card.id}: {problem}")
+    for formula in pack.formulas:
+        heard = speakable(formula.spoken)
+        problems = [f"spoken: {p}" for p in unreadable(formula.spoken)]
+        if (count := spoken_words(heard)) > MAX_FORMULA_WORDS:
+            problems.append(f"spoken runs {count} words, over {MAX_FORMULA_WORDS}")
+        for problem in problems:
+            yield ContentIssue(formula.file, formula.line, f"formula {formula.id}: {problem}")
+
+
+def _card_problems(card: Flashcard) -> Iterator[str]:
+    if not card.spoken_back:
+        yield "no spoken_back (the back as a teacher says it, at most 25 words)"
+    if not card.spoken_front and (_NOTATION.search(card.front) or not card.front.rstrip().endswith("?")):
+        yield "no spoken_front (the front has notation or is not a question)"
+    front, back = spoken_front(card), spoken_back(card)
+    for field, text in (("spoken front", front), ("spoken back", back)):
+        for problem in unreadable(text):
+            yield f"{field}: {problem}"
+    if not (front.rstrip().endswith("?") or _IMPERATIVE.match(front.strip())):
+        yield "the spoken front is not a question (end it with '?' or start with Name, Give, State…)"
+    if (count := spoken_words(speakable(front))) > MAX_FRONT_WORDS:
+        yield f"the spoken front runs {count} words, over {MAX_FRONT_WORDS}"
+    if (count := spoken_words(speakable(back))) > MAX_BACK_WORDS:
+        yield f"the spoken back runs {count} words, over {MAX_BACK_WORDS}"
