@@ -46,6 +46,7 @@ _NUMBER_WORDS = _set(
 _NUMBER_FILLER = frozenset({"point", "percent", "times", "fold", "and", "a"})
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|vs|etc|cf|approx|resp)\.", re.IGNORECASE)
 _SECOND_SENTENCE = re.compile(r"[.!?]\s+\S")
+_LABEL = re.compile(r"^[A-Z][a-z]+\.\s+")  # a STAR label: "Action. Diagnosed the root cause…"
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,8 @@ def near_duplicates(pack: ContentPack) -> Iterator[ContentIssue]:
     items: list[Askable] = list(pack.all_items())
     prompts = _Similarity([q.prompt for q in items])
     for i, j in combinations(range(len(items)), 2):
+        if _prompt_group(items[i]) != _prompt_group(items[j]):
+            continue  # an ELI5 prompt on a topic that also has a theory question is by design
         if (score := prompts(i, j)) >= PROMPT_SIMILARITY:
             a, b = items[i], items[j]
             yield ContentIssue(
@@ -122,6 +125,11 @@ def near_duplicates(pack: ContentPack) -> Iterator[ContentIssue]:
                 f"{b.id}: nearly the same card as {a.id} at {a.file}:{a.line}; keep one and list it "
                 "under card_refs where else it belongs",
             )
+
+
+def _prompt_group(item: Askable) -> str:
+    """Questions asked as interview questions (theory, design, baseline) compete with each other."""
+    return item.kind if item.kind in ("eli5", "behavioural") else "question"
 
 
 # --- rubric -----------------------------------------------------------------------------------
@@ -152,7 +160,7 @@ def rubric_issues(pack: ContentPack) -> Iterator[ContentIssue]:
 
 
 def _point_problems(point: KeyPoint, is_common) -> Iterator[str]:  # noqa: ANN001 - a local predicate
-    text = _ABBREVIATIONS.sub("", point.text.strip())
+    text = _LABEL.sub("", _ABBREVIATIONS.sub("", point.text.strip()))
     if ";" in text or _SECOND_SENTENCE.search(text):
         yield "bundles two claims (a semicolon or a second sentence); split it or keep the one the match checks"
     if len(point.match) == 1:
