@@ -46,7 +46,7 @@ _NUMBER_WORDS = _set(
 _NUMBER_FILLER = frozenset({"point", "percent", "times", "fold", "and", "a"})
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|vs|etc|cf|approx|resp)\.", re.IGNORECASE)
 _SECOND_SENTENCE = re.compile(r"[.!?]\s+\S")
-_LABEL = re.compile(r"^[A-Z][a-z]+\.\s+")  # a STAR label: "Action. Diagnosed the root cause…"
+_LABEL = re.compile(r"^[A-Z][a-z]+(?: and [a-z]+)?\.\s+")  # a STAR label: "Action. Diagnosed the root cause…"
 
 
 @dataclass(frozen=True)
