@@ -18,6 +18,7 @@ MAX_BACK_WORDS = 25
 """A spoken back is one breath of a teacher's explanation."""
 MAX_FRONT_WORDS = 30
 MAX_FORMULA_WORDS = 40
+MAX_SHEET_LINE_WORDS = 40
 # Notation in a written front: LaTeX, scripts, Unicode math. Such a front needs a spoken form.
 _NOTATION = re.compile(r"[$\\^_{}]|[^\x00-\x7f’‘“”–—…]")
 _IMPERATIVE = re.compile(
@@ -34,7 +35,7 @@ def spoken_back(card: Flashcard) -> str:
 
 
 def card_issues(pack: ContentPack) -> Iterator[ContentIssue]:
-    """Problems with hearing each curriculum card, and each line of the formula sheet."""
+    """Problems with hearing each curriculum card, each formula, and each line of a one-pager."""
     for card in pack.flashcards():
         for problem in _card_problems(card):
             yield ContentIssue(card.file, card.line, f"flashcard {card.id}: {problem}")
@@ -45,6 +46,13 @@ def card_issues(pack: ContentPack) -> Iterator[ContentIssue]:
             problems.append(f"spoken runs {count} words, over {MAX_FORMULA_WORDS}")
         for problem in problems:
             yield ContentIssue(formula.file, formula.line, f"formula {formula.id}: {problem}")
+    for unit in pack.units:
+        for index, line in enumerate(unit.one_pager, start=1):
+            problems = list(unreadable(line))
+            if (count := spoken_words(speakable(line))) > MAX_SHEET_LINE_WORDS:
+                problems.append(f"runs {count} words, over {MAX_SHEET_LINE_WORDS}")
+            for problem in problems:
+                yield ContentIssue(unit.file, unit.one_pager_line, f"one_pager line {index}: {problem}")
 
 
 def _card_problems(card: Flashcard) -> Iterator[str]:

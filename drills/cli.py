@@ -25,6 +25,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     sheet.add_argument("--spoken", action="store_true", help="the words as Viva says them")
     sheet.add_argument("--dir", type=Path, default=None, help=f"content directory (default: {CONTENT_DIR})")
     sheet.set_defaults(handler=run_formulas)
+    pager = actions.add_parser("one-pager", help="print a unit's one-page cheat sheet (the ethics day has one)")
+    pager.add_argument("unit", type=int, help="unit number, 1..22")
+    pager.add_argument("--dir", type=Path, default=None, help=f"content directory (default: {CONTENT_DIR})")
+    pager.set_defaults(handler=run_one_pager)
 
 
 def run_check(args: argparse.Namespace, settings: Settings | None = None) -> int:
@@ -71,4 +75,21 @@ def run_formulas(args: argparse.Namespace, settings: Settings | None = None) -> 
     from drills.power_review import formula_sheet
 
     print(formula_sheet(load_pack(args.dir), spoken=args.spoken), end="")
+    return 0
+
+
+def run_one_pager(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    pack = load_pack(args.dir)
+    try:
+        unit = pack.unit(args.unit)
+    except KeyError:
+        print(f"viva: there is no unit {args.unit} (units are 1 to {len(pack.units)})", file=sys.stderr)
+        return 1
+    if not unit.one_pager:
+        with_sheet = ", ".join(str(u.number) for u in pack.units if u.one_pager) or "none"
+        print(f"viva: unit {unit.number} has no one-pager (units with one: {with_sheet})", file=sys.stderr)
+        return 1
+    print(f"# {unit.number}. {unit.title}: one-pager\n")
+    for line in unit.one_pager:
+        print(f"- {line}")
     return 0

@@ -48,7 +48,7 @@ _UNIT_KEYS = (
     "unit", "slug", "title", "days", "week", "area", "genai_day",
     "takeaways", "questions", "flashcards", "review",
 )  # fmt: skip
-_UNIT_OPTIONAL = ("card_refs",)
+_UNIT_OPTIONAL = ("card_refs", "one_pager")
 _MIN_KINDS = {"theory": 4, "design": 1, "eli5": 2}
 _MIN_UNIT_CARDS = 8
 
@@ -183,8 +183,10 @@ def _parse_unit(node: Node, issues: Issues, filename: str) -> Unit | None:
         questions,
         flashcards,
         card_refs,
+        f.texts("one_pager", 3),
         issues.file,
         _line(f, "card_refs"),
+        _line(f, "one_pager"),
     )
 
 

@@ -162,8 +162,11 @@ class Unit:
     """The unit's own cards (each card has one owner)."""
     card_refs: tuple[str, ...] = ()
     """Ids of cards owned elsewhere that also belong in this unit's deck (a merged duplicate)."""
+    one_pager: tuple[str, ...] = ()
+    """The day's cheat sheet (the seed's Ethics one-pager), one spoken sentence or two a line."""
     file: str = field(default="", compare=False)
     refs_line: int = field(default=0, compare=False)
+    one_pager_line: int = field(default=0, compare=False)
 
     def of_kind(self, kind: str) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.kind == kind)
