@@ -55,16 +55,21 @@ def card_issues(pack: ContentPack) -> Iterator[ContentIssue]:
                 yield ContentIssue(unit.file, unit.one_pager_line, f"one_pager line {index}: {problem}")
 
 
+def _is_question(text: str) -> bool:
+    """A question, or a request a teacher would say aloud ("Name three conjugate pairs.")."""
+    return text.rstrip().endswith("?") or _IMPERATIVE.match(text.strip()) is not None
+
+
 def _card_problems(card: Flashcard) -> Iterator[str]:
     if not card.spoken_back:
         yield "no spoken_back (the back as a teacher says it, at most 25 words)"
-    if not card.spoken_front and (_NOTATION.search(card.front) or not card.front.rstrip().endswith("?")):
+    if not card.spoken_front and (_NOTATION.search(card.front) or not _is_question(card.front)):
         yield "no spoken_front (the front has notation or is not a question)"
     front, back = spoken_front(card), spoken_back(card)
     for field, text in (("spoken front", front), ("spoken back", back)):
         for problem in unreadable(text):
             yield f"{field}: {problem}"
-    if not (front.rstrip().endswith("?") or _IMPERATIVE.match(front.strip())):
+    if not _is_question(front):
         yield "the spoken front is not a question (end it with '?' or start with Name, Give, State…)"
     if (count := spoken_words(speakable(front))) > MAX_FRONT_WORDS:
         yield f"the spoken front runs {count} words, over {MAX_FRONT_WORDS}"
