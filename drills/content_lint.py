@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from statistics import fmean
 
 from drills.content_model import Askable, ContentPack, Flashcard, KeyPoint, Question
 from drills.exceptions import ContentIssue
-from drills.matching import entry_matches, normalise
+from drills.matching import normalise
 from drills.readability import ELI5_MAX_GRADE, ELI5_MAX_MEAN_GRADE, fk_grade
 
 PROMPT_SIMILARITY = 0.6
@@ -135,22 +136,39 @@ def _prompt_group(item: Askable) -> str:
 # --- rubric -----------------------------------------------------------------------------------
 
 
-def _answer_texts(pack: ContentPack) -> list[str]:
-    return [normalise(item.answer_text) for item in pack.all_items()]
+class _WordShare:
+    """Which share of the pack's answers use a word (or a stem, for `stem*`), by inverted index."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.count = max(len(texts), 1)
+        index: dict[str, set[int]] = {}
+        for i, text in enumerate(texts):
+            for word in set(normalise(text).split()):
+                index.setdefault(word, set()).add(i)
+        self.index = index
+        self.vocabulary = sorted(index)
+
+    def __call__(self, alternative: str) -> float:
+        word = normalise(alternative.rstrip("*"))
+        if not alternative.endswith("*"):
+            return len(self.index.get(word, ())) / self.count
+        start = bisect_left(self.vocabulary, word)
+        hits: set[int] = set()
+        for entry in self.vocabulary[start:]:
+            if not entry.startswith(word):
+                break
+            hits |= self.index[entry]
+        return len(hits) / self.count
 
 
 def rubric_issues(pack: ContentPack) -> Iterator[ContentIssue]:
     """Key points a keyword grader judges badly: two claims in one point, a point any answer
     meets with one common word, a number that also matches inside other numbers."""
-    answers = _answer_texts(pack)
-    common: dict[str, bool] = {}
+    share = _WordShare([item.answer_text for item in pack.all_items()])
 
     def is_common(alternative: str) -> bool:
-        if alternative not in common:
-            words = normalise(alternative.rstrip("*")).split()
-            share = sum(entry_matches(alternative, a) for a in answers) / max(len(answers), 1)
-            common[alternative] = len(words) == 1 and (words[0] in _STOPWORDS or share >= COMMON_WORD_SHARE)
-        return common[alternative]
+        words = normalise(alternative.rstrip("*")).split()
+        return len(words) == 1 and (words[0] in _STOPWORDS or share(alternative) >= COMMON_WORD_SHARE)
 
     for item in pack.all_items():
         for index, point in enumerate(item.key_points, start=1):
@@ -159,7 +177,7 @@ def rubric_issues(pack: ContentPack) -> Iterator[ContentIssue]:
                 yield ContentIssue(item.file, where, f"{item.id} key point {index}: {problem}")
 
 
-def _point_problems(point: KeyPoint, is_common) -> Iterator[str]:  # noqa: ANN001 - a local predicate
+def _point_problems(point: KeyPoint, is_common: Callable[[str], bool]) -> Iterator[str]:
     text = _LABEL.sub("", _ABBREVIATIONS.sub("", point.text.strip()))
     if ";" in text or _SECOND_SENTENCE.search(text):
         yield "bundles two claims (a semicolon or a second sentence); split it or keep the one the match checks"

@@ -43,6 +43,15 @@ def coverage_table(pack: ContentPack) -> str:
         f"behavioural    {len(pack.behavioural)} questions (mock interviews)",
         f"system design  {len(pack.system_design)} questions (mock interview 2)",
     ]
+    points = [p for item in pack.all_items() for p in item.key_points]
+    wrong = sum(len(p.wrong) for p in points)
+    with_wrong = sum(1 for p in points if p.wrong)
+    cards = len(list(pack.flashcards()))
+    lines += [
+        f"power review   {len(pack.explanations)} sixty-second explanations, {len(pack.formulas)} formulas",
+        f"cards          {cards} in all (units and pods, each once)",
+        f"rubric         {len(points)} key points, {with_wrong} with wrong versions ({wrong} in all)",
+    ]
     for pod in pack.pods:
         lines.append(
             f"pod {pod.id:<10} {len(pod.questions)} questions, {len(pod.flashcards)} cards "
