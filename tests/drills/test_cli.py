@@ -51,3 +51,26 @@ def test_viva_command_dispatches_to_drills(capsys: pytest.CaptureFixture[str]) -
 
     assert main(["content", "check"]) == 0
     assert "Content OK" in capsys.readouterr().out
+
+
+def test_formula_sheet_to_read_or_to_hear(capsys: pytest.CaptureFixture[str]) -> None:
+    args = parse(["content", "formulas"])
+    assert args.handler(args, None) == 0
+    written = capsys.readouterr().out
+    assert "## 1. Baseline & Linear Algebra" in written and "- **Normal equation**: $\\hat{w}" in written
+    args = parse(["content", "formulas", "--spoken"])
+    assert args.handler(args, None) == 0
+    spoken = capsys.readouterr().out
+    assert "Normal equation. w hat equals the inverse of X transpose X" in spoken and "$" not in spoken
+
+
+def test_one_pager_prints_the_ethics_sheet_and_refuses_other_units(capsys: pytest.CaptureFixture[str]) -> None:
+    args = parse(["content", "one-pager", "22"])
+    assert args.handler(args, None) == 0
+    assert "# 22. Ethics & Safety: one-pager" in capsys.readouterr().out
+    args = parse(["content", "one-pager", "3"])
+    assert args.handler(args, None) == 1
+    assert "unit 3 has no one-pager (units with one: 22)" in capsys.readouterr().err
+    args = parse(["content", "one-pager", "40"])
+    assert args.handler(args, None) == 1
+    assert "there is no unit 40" in capsys.readouterr().err

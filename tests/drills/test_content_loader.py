@@ -143,3 +143,54 @@ def test_baseline_must_have_six_per_area(copy: Path) -> None:
     texts = [i.message for i in issues]
     assert "baseline: 7 items for probability, expected 6" in texts
     assert "baseline: 5 items for coding_math, expected 6" in texts
+
+
+def test_merged_cards_are_referenced_not_copied(pack: ContentPack) -> None:
+    ids = [c.id for c in pack.flashcards()]
+    assert len(ids) == len(set(ids))
+    for gone in ("u14-c3", "u14-c11", "p-mp-c2", "p-mp-c5", "p-mp-c9", "p-dl-c7", "p-dl-c10"):
+        assert gone not in ids
+    deck = [c.id for c in pack.deck(pack.unit(14))]
+    assert "u07-c5" in deck and "u10-c9" in deck
+    assert pack.card("u07-c5") in pack.unit(7).flashcards
+    assert {c.id for c in pack.deck(pack.pod("MATH-P"))} >= {"u02-c1", "u02-c2", "u02-c8"}
+    with pytest.raises(KeyError):
+        pack.card("u14-c3")
+
+
+def test_an_unknown_card_ref_is_reported_with_its_line(copy: Path) -> None:
+    unit = copy / "units" / "14-llm-training.yaml"
+    edit(unit, "card_refs: [u07-c5, u10-c9]", "card_refs: [u07-c5, u10-c99]")
+    _, issues = check_content(copy)
+    line = line_of(unit, "card_refs:")
+    assert any(
+        i.file == "units/14-llm-training.yaml" and i.line == line and "no card 'u10-c99'" in i.message for i in issues
+    )
+
+
+def test_power_review_set_and_formula_sheet(pack: ContentPack) -> None:
+    assert len(pack.explanations) >= 8 and len(pack.formulas) >= 12
+    kmeans = pack.item("pr-kmeans")
+    assert kmeans.kind == "theory" and kmeans.unit == 5 and kmeans.area == "classical_ml"
+    assert kmeans.origin == "power_review"
+    assert [f.unit for f in pack.formulas] == sorted(f.unit for f in pack.formulas)
+    card = next(c for c in pack.formula_cards() if c.id == "f-attention")
+    assert "\\sqrt{d_k}" in card.back and "square root of d k" in card.spoken_back
+    assert card.spoken_front.endswith("?")
+
+
+def test_power_review_file_is_validated(copy: Path) -> None:
+    review = copy / "special" / "power_review.yaml"
+    edit(review, "  - id: f-softmax\n    unit: 7", "  - id: softmax\n    unit: 70")
+    _, issues = check_content(copy)
+    line = line_of(review, "- id: softmax")
+    texts = {(i.line, i.message) for i in issues if i.file == "special/power_review.yaml"}
+    assert (line, "formula softmax: id must look like f-<words joined by hyphens>") in texts
+    assert (line + 1, "formula softmax: 'unit' must be a whole number 1..22") in texts
+
+
+def test_the_ethics_day_has_a_one_pager(pack: ContentPack) -> None:
+    ethics = pack.unit(22)
+    assert len(ethics.one_pager) >= 10
+    assert any("least privilege" in line for line in ethics.one_pager)
+    assert all(not u.one_pager for u in pack.units if u.number != 22)

@@ -52,9 +52,13 @@ def test_light_and_power_review_go_weakest_first(pack: ContentPack) -> None:
     light = items_for_day(pack, resolve_day(pack, 10), history)
     assert ids(light)[:2] == ["u06-t3", "u02-t1"] and len(light) == 3
     assert all(pack.item(i).unit is not None and pack.item(i).unit <= 8 for i in ids(light))
+    history["u05-t1"] = 0.5  # unit 5 third weakest; the rest tie
     power = items_for_day(pack, resolve_day(pack, 31), history)
-    assert len(power) == 5 and ids(power)[:2] == ["u06-t3", "u02-t1"]
-    assert len({pack.item(i).unit for i in ids(power)}) == 5
+    # Two 60-second explanations on the weakest units that have one (unit 6 has none), then reviews.
+    assert [i.part for i in power] == ["explain", "explain", "review", "review", "review"]
+    assert ids(power)[:2] == ["pr-regularisation", "pr-kmeans"]
+    assert [pack.item(i).unit for i in ids(power)[:2]] == [2, 5]
+    assert ids(power)[2:] == ["u06-t3", "u02-t1", "u05-t1"]
 
 
 def test_remedial_and_buffer_days(pack: ContentPack) -> None:
