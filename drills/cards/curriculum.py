@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from drills.cards.markup import clean_html
 from drills.cards.speakable import speak
-from drills.content_model import ContentPack, Flashcard
+from drills.content_model import ContentPack, Flashcard, Pod, Unit
 from drills.plan import today
 from drills.store import queries
 from drills.store.models import Card, CardDeck, utcnow
@@ -33,25 +33,31 @@ def deck_name(title: str) -> str:
     return DECK_PREFIX + title.replace("::", ":")
 
 
-def all_cards(pack: ContentPack) -> Iterator[CurriculumCard]:
+def _decks(pack: ContentPack) -> Iterator[tuple[Unit | Pod, str, str]]:
+    """(owner, deck name, unlock note) for every unit and pod, in plan order."""
     for unit in pack.units:
-        for card in unit.flashcards:
-            yield CurriculumCard(card, deck_name(f"{unit.number:02d} {unit.title}"), f"day {min(unit.days)}")
+        yield unit, deck_name(f"{unit.number:02d} {unit.title}"), f"day {min(unit.days)}"
     for pod in pack.pods:
-        for card in pod.flashcards:
-            yield CurriculumCard(card, deck_name(f"Pod {pod.title}"), f"pod {pod.id}")
+        yield pod, deck_name(f"Pod {pod.title}"), f"pod {pod.id}"
+
+
+def all_cards(pack: ContentPack) -> Iterator[CurriculumCard]:
+    """Every owner's cards, its own and those it refers to (`card_refs`): a merged duplicate is
+    one card, which joins the deck that unlocks it first."""
+    seen: set[str] = set()
+    for owner, deck, unlock in _decks(pack):
+        for card in pack.deck(owner):
+            if card.id not in seen:
+                seen.add(card.id)
+                yield CurriculumCard(card, deck, unlock)
 
 
 def unlocked(pack: ContentPack, plan_day: int, pods: set[str]) -> Iterator[CurriculumCard]:
     """Cards of units whose first day is on or before `plan_day`, and of inserted pods."""
-    for unit in pack.units:
-        if min(unit.days) <= plan_day:
-            for card in unit.flashcards:
-                yield CurriculumCard(card, deck_name(f"{unit.number:02d} {unit.title}"), f"day {min(unit.days)}")
-    for pod in pack.pods:
-        if pod.id in pods:
-            for card in pod.flashcards:
-                yield CurriculumCard(card, deck_name(f"Pod {pod.title}"), f"pod {pod.id}")
+    for owner, deck, unlock in _decks(pack):
+        if owner.id in pods if isinstance(owner, Pod) else min(owner.days) <= plan_day:
+            for card in pack.deck(owner):
+                yield CurriculumCard(card, deck, unlock)
 
 
 def spoken_sides(card: Flashcard) -> tuple[str, str, str | None]:
@@ -69,7 +75,11 @@ def sync(db: Session, pack: ContentPack, learner_id: str) -> int:
     if not wanted:
         return 0
     have = set(db.scalars(select(Card.guid).where(Card.learner_id == learner_id, Card.guid.like(GUID_PREFIX + "%"))))
-    fresh = [c for c in wanted if GUID_PREFIX + c.card.id not in have]
+    fresh = []
+    for item in wanted:
+        if GUID_PREFIX + item.card.id not in have:
+            have.add(GUID_PREFIX + item.card.id)
+            fresh.append(item)
     if not fresh:
         return 0
     decks = {d.name: d.id for d in db.scalars(select(CardDeck).where(CardDeck.learner_id == learner_id))}
