@@ -46,7 +46,8 @@ def load_answers(directory: Path = CALIBRATION_DIR) -> list[Answer]:
     for path in sorted(directory.glob("answers-*.yaml")):
         for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
             n = counts[entry["q"]] = counts.get(entry["q"], 0) + 1
-            answers.append(Answer(f"{entry['q']}/{n}", entry["q"], entry["kind"], entry["text"], tuple(entry["labels"])))
+            labels = tuple(entry["labels"])
+            answers.append(Answer(f"{entry['q']}/{n}", entry["q"], entry["kind"], entry["text"], labels))
     asr = directory / "asr.tsv"
     if asr.is_file():
         source = {a.id: a for a in answers}
@@ -69,7 +70,13 @@ def build(pack: ContentPack, directory: Path = CALIBRATION_DIR) -> list[dict[str
         split = "heldout" if answer.question in heldout else "train"
         for point, label in zip(points, answer.labels, strict=True):
             rows.append(
-                dict(zip(COLUMNS, (answer.id, answer.question, answer.kind, split, point.text, label, answer.text)))
+                dict(
+                    zip(
+                        COLUMNS,
+                        (answer.id, answer.question, answer.kind, split, point.text, label, answer.text),
+                        strict=True,
+                    )
+                )
             )
     return rows
 

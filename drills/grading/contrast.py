@@ -43,7 +43,10 @@ for _a, _b in _OPPOSITES:
 
 _PAIR_PATTERNS = [
     re.compile(r"\bbetween (?P<a>[\w\- ]{1,30}?) and (?P<b>[\w\- ]{1,30}?)\b(?:[,.?;]|$| in | for | and | when )"),
-    re.compile(r"\b(?P<a>[\w\-]+(?: [\w\-]+)?) (?:vs\.?|versus|over|compared to|compared with|or|and) (?:the )?(?P<b>[\w\-]+(?: [\w\-]+)?)\b"),
+    re.compile(
+        r"\b(?P<a>[\w\-]+(?: [\w\-]+)?) (?:vs\.?|versus|over|compared to|compared with|or|and) "
+        r"(?:the )?(?P<b>[\w\-]+(?: [\w\-]+)?)\b"
+    ),
 ]  # fmt: skip
 
 
@@ -81,9 +84,9 @@ def _first_mention(text: str, term: str) -> int:
         return -1
     joined = "".join(term_tokens)
     for i in range(len(words)):
-        if words[i : i + n] == term_tokens or stem(words[i]) == stem(joined) or "".join(words[i : i + 3]).startswith(joined):
-            if n == 1 and "".join(words[i : i + 3]) != joined and words[i] != joined and stem(words[i]) != stem(joined):
-                continue
+        if words[i : i + n] == term_tokens or stem(words[i]) == stem(joined):
+            return i
+        if any("".join(words[i : i + k]) == joined for k in (2, 3)):
             return i
     return -1
 
@@ -109,7 +112,8 @@ def entities(point: str, context: Context) -> list[str]:
     names: dict[str, None] = {}
     for term in found:
         key = normalise(term)
-        if key and key not in STOP_NAMES and key not in STOPWORDS and len(key) > 1 and any(_mentions(t, key) for t in texts):
+        usable = key and key not in STOP_NAMES and key not in STOPWORDS and len(key) > 1
+        if usable and any(_mentions(t, key) for t in texts):
             names.setdefault(key, None)
     return list(names)
 

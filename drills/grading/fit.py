@@ -20,7 +20,7 @@ from drills.content_model import ContentPack
 from drills.grading.calibration import JUDGEMENTS, agreement, confusion
 from drills.grading.embedder import Embedder
 from drills.grading.features import FEATURES
-from drills.grading.model import COEFFICIENTS, LabelModel, fit
+from drills.grading.model import COEFFICIENTS, fit
 from drills.grading.result import LABELS
 from drills.grading.semantic import point_inputs
 from drills.grading.tsv import gradable, groups, read_table
@@ -82,8 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cv:
         predicted = cross_validated(train, x)
         cv = agreement([r["label"] for r in train], predicted, [r["answer_id"] for r in train])
-        print(f"5-fold cross-validation on the training split (by question): F1 {cv.f1:.3f}, kappa {cv.kappa:.3f}, "
-              f"wrong recall {cv.wrong_recall:.2f}, wrong precision {cv.wrong_precision:.2f}")
+        print(
+            f"5-fold cross-validation on the training split (by question): F1 {cv.f1:.3f}, kappa {cv.kappa:.3f}, "
+            f"wrong recall {cv.wrong_recall:.2f}, wrong precision {cv.wrong_precision:.2f}"
+        )
         for label, line in zip(LABELS, confusion([r["label"] for r in train], predicted), strict=True):
             print(f"  {label:8} {line}")
     model = fit(x, y, L2, class_weights(y))
@@ -92,7 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     predicted = [LABELS[i] for i in model.probabilities(x).argmax(axis=1)]
     fitted = agreement([r["label"] for r in train], predicted, [r["answer_id"] for r in train])
-    print(f"wrote {args.out}: {len(train)} training judgements; training-set F1 {fitted.f1:.3f}, kappa {fitted.kappa:.3f}")
+    print(f"wrote {args.out}: {len(train)} training judgements")
+    print(f"training-set fit: F1 {fitted.f1:.3f}, kappa {fitted.kappa:.3f}")
     print("confusion (rows gold, columns predicted, " + "/".join(LABELS) + "):")
     for label, line in zip(LABELS, confusion([r["label"] for r in train], predicted), strict=True):
         print(f"  {label:8} {line}")

@@ -50,9 +50,7 @@ class LabelModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         if tuple(data["features"]) != FEATURES or tuple(data["labels"]) != LABELS:
             raise ValueError(f"{path} was fitted on other features; run python -m drills.grading.fit")
-        return cls(
-            np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]), np.array(data["bias"])
-        )
+        return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]), np.array(data["bias"]))
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, class_weight: np.ndarray | None = None) -> LabelModel:

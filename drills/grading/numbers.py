@@ -42,8 +42,9 @@ def _number_at(words: list[str], i: int) -> tuple[float, int] | None:
             return None
     elif word in NUMBER_WORDS:
         value, used = float(NUMBER_WORDS[word]), 1
-        if value >= 20 and i + 1 < len(words) and words[i + 1] in NUMBER_WORDS and float(NUMBER_WORDS[words[i + 1]]) < 10:
-            value, used = value + float(NUMBER_WORDS[words[i + 1]]), 2
+        unit = float(NUMBER_WORDS[words[i + 1]]) if i + 1 < len(words) and words[i + 1] in NUMBER_WORDS else 10.0
+        if value >= 20 and unit < 10:
+            value, used = value + unit, 2
         if i + used + 1 < len(words) and words[i + used] == "point" and words[i + used + 1] in NUMBER_WORDS:
             value, used = float(f"{int(value)}.{NUMBER_WORDS[words[i + used + 1]]}"), used + 2
     else:
@@ -67,7 +68,7 @@ def quantities(text: str) -> list[Quantity]:
             out.append(Quantity(_ORDINALS[words[i + 1]], "power"))
             i += 2
             continue
-        if word in _FRACTIONS and (i == 0 or words[i - 1] in {"a", "one", "1", "at", "about", "half"} or word == "half"):
+        if word in _FRACTIONS and (i == 0 or word == "half" or words[i - 1] in {"a", "one", "1", "at", "about"}):
             out.append(Quantity(_FRACTIONS[word], "share"))
             i += 1
             continue

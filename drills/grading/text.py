@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
     which who whom whose what when where why how there here their they them we you your our i me my he she his her
     about over under between through during before after above below up down out off again further once same other
     own one s t d ll ve re m o y e g ie eg etc like get gets got make makes made use uses used using way ways thing
-    things well say says said let lets""".split()
+    things well say says said let lets""".split()  # noqa: SIM905
 )
 
 _SPLIT = re.compile(r"[^.!?;]+[.!?;]*")
