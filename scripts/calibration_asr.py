@@ -6,8 +6,8 @@
 Every `strong` answer of the calibration set is synthesised (deterministic Piper, the bundled
 voice) sentence by sentence, decoded in windows of at most 25 s the way a long answer is
 committed in the app (beam 5, the question's terms as hotwords), and the transcript stored with
-the source answer's id. Labels are copied from the source answer unless a `labels` override is
-given in drills/calibration/asr-labels.yaml (where garbling lost a key point).
+the source answer's id. Labels are copied from the source answer unless
+drills/calibration/asr-labels.yaml overrides them (where recognition lost a key point).
 """
 
 from __future__ import annotations
@@ -88,10 +88,10 @@ def main() -> int:
                 continue
             terms = " ".join(getattr(pack.item(answer.question), "terms", ()))
             transcript = transcribe(speaker, transcriber, answer.text, terms)
-            rows.append({"source_id": answer.id, "transcript": transcript, "labels": ""})
+            rows.append({"source_id": answer.id, "transcript": transcript})
             print(f"{answer.id}: {transcript}", file=sys.stderr)
     with args.out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, ["source_id", "labels", "transcript"], delimiter="\t", lineterminator="\n")
+        writer = csv.DictWriter(handle, ["source_id", "transcript"], delimiter="\t", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     print(f"wrote {len(rows)} transcripts to {args.out}", file=sys.stderr)

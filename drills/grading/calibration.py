@@ -1,8 +1,9 @@
 """The calibration set (drills/calibration/) and the agreement figures reported on it.
 
 `answers-*.yaml` hold hand-written answers, each labelled against every key point of its
-question; `asr.tsv` holds Piper → faster-whisper transcripts of some of them
-(`scripts/calibration_asr.py`); `python -m drills.grading.calibration` expands both into
+question; `asr.tsv` holds Piper → faster-whisper transcripts of the strong ones
+(`scripts/calibration_asr.py`), labelled like their source except where `asr-labels.yaml`
+says recognition lost a point; `python -m drills.grading.calibration` expands both into
 `judgements.tsv` (one row per answer × key point, the table `viva grade` reads). `split.yaml`
 names the held-out questions: the model is fitted on the rest and reported on these.
 """
@@ -51,10 +52,11 @@ def load_answers(directory: Path = CALIBRATION_DIR) -> list[Answer]:
     asr = directory / "asr.tsv"
     if asr.is_file():
         source = {a.id: a for a in answers}
+        overrides = yaml.safe_load((directory / "asr-labels.yaml").read_text(encoding="utf-8")) or {}
         with asr.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
                 original = source[row["source_id"]]
-                labels = tuple(row["labels"].split(",")) if row.get("labels") else original.labels
+                labels = tuple(overrides.get(original.id, original.labels))
                 answers.append(Answer(f"{original.id}/asr", original.question, "asr", row["transcript"], labels))
     return answers
 

@@ -8,6 +8,7 @@ command load it here.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -59,6 +60,13 @@ class LocalEmbedder:
         except ImportError as exc:
             raise EmbedderUnavailable("the semantic grader requires sentence-transformers and torch") from exc
         torch.set_num_threads(threads)
+        logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
+        try:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+        except ImportError:  # an older transformers: only the progress bar is lost
+            pass
         self._model = SentenceTransformer(str(path or model_path()), device="cpu")
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size

@@ -53,8 +53,8 @@ def self_check(pack: ContentPack, grader: Grader | None = None) -> Iterator[Cont
     """Each question's own model answer (ELI5: its reference) must cover all its key points,
     and an ELI5 reference must not use its own jargon.
 
-    Keyword rules by default (milliseconds for the whole pack); pass a `SemanticGrader` to
-    check with the model too (`viva content check --semantic`)."""
+    `viva content check` runs it with the keyword rules (milliseconds for the whole pack, no
+    model to load); any `Grader` can be passed."""
     grader = grader or KeyPointGrader()
     for item in pack.all_items():
         result = grader.grade(item, item.answer_text)
