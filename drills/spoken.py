@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from drills.grading import GradeResult
+from drills.grading.text import STOPWORDS
 from drills.plan import PlanDay, area_name
 from drills.seed import PLAN_DAYS
 
@@ -81,15 +82,12 @@ def feedback(grade: GradeResult) -> str:
     return f"{head}{jargon}{delivery} {NEXT_STEP}"
 
 
-_SOFT_OPENERS = frozenset({"the", "a", "an", "it", "its", "each", "every", "this", "that", "for", "with", "as"})
-
-
 def correction(said: str, point: str) -> str:
     """ "One correction: you said <their words>; in fact, <the key point>." """
     words = said.strip().rstrip(".,;:!?").split()
     quote = " ".join(words[:16]) if words else "something that isn't right"
     first, _, rest = point.strip().partition(" ")
-    fact = (first.lower() if first.lower() in _SOFT_OPENERS else first) + (" " + rest if rest else "")
+    fact = (first.lower() if first.lower() in STOPWORDS else first) + (" " + rest if rest else "")
     return f"One correction: you said {quote}; in fact, {_sentence(fact)}"
 
 

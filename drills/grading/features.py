@@ -29,8 +29,9 @@ FEATURES: tuple[str, ...] = (
     "contrast_sim",  # that window's similarity to the false version
     "role_swap",  # a clause says the point's distinctive content of the other actor
     "role_support",  # a clause says it of the right actor
-    "reversal",  # the closest clause has an opposite effect word ("increases" for "reduces")
-    "negation_flip",  # the closest clause is negated and the point is not, or the reverse
+    "role_net",  # role_swap minus role_support, at least 0: said of the other actor only
+    "reversal",  # the answer clause saying the point's claim has an opposite word ("increases" for "reduces")
+    "negation_flip",  # that clause is negated and the point's clause is not, or the reverse
     "num_match",  # the point states a quantity and the answer states it by value
     "num_conflict",  # the answer states a different quantity of the same kind
     "short",  # the answer has fewer than 8 words
@@ -131,24 +132,33 @@ def point_evidence(
     if role.swap > 0 and role.span is not None:
         contrast_span, contrast_text = role.span, role.contrast or contrast_text
 
-    clause = _closest_clause(marks, best)
-    if clause is not None:
-        if reversal(point.text, clause.text):
+    aligned = _aligned_clauses(point.text, best)
+    if aligned is not None:
+        point_clause, clause = aligned
+        if reversal(point_clause.text, clause.text):
             values["reversal"] = 1.0
             contrast_span = contrast_span or clause
-        if negated(point.text) != negated(clause.text):
+        if negated(point_clause.text) != negated(clause.text):
             values["negation_flip"] = 1.0
+    values["role_net"] = max(0.0, values["role_swap"] - values["role_support"])
     return PointEvidence(_vector(values), best, contrast_span, contrast_text)
 
 
-def _closest_clause(marks: list[str], span: Span) -> Span | None:
-    """The clause of the best window sharing most of the point's content words."""
-    best, best_share = None, 0.0
-    for clause in clauses(span):
-        share = _share(marks, token_set(clause.text))
-        if share > best_share:
-            best, best_share = clause, share
-    return best if best_share >= 0.25 else None
+def _aligned_clauses(point: str, span: Span) -> tuple[Span, Span] | None:
+    """The clause of the key point and the clause of the answer window that say the same thing
+    (most shared content words, at least half of the point clause's): a negation or an opposite
+    word only means something between clauses that are about the same claim."""
+    best: tuple[float, Span, Span] | None = None
+    whole = Span(point, 0, len(point))
+    for point_clause in clauses(whole):
+        marks = content_stems(point_clause.text)
+        if len(marks) < 2:
+            continue
+        for clause in clauses(span):
+            share = _share(marks, token_set(clause.text))
+            if share >= 0.5 and (best is None or share > best[0]):
+                best = (share, point_clause, clause)
+    return (best[1], best[2]) if best else None
 
 
 def _share(marks: list[str], found: frozenset[str]) -> float:

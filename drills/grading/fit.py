@@ -22,7 +22,7 @@ from drills.grading.embedder import Embedder
 from drills.grading.features import FEATURES
 from drills.grading.model import COEFFICIENTS, fit
 from drills.grading.result import LABELS
-from drills.grading.semantic import point_inputs
+from drills.grading.semantic import decide, point_inputs
 from drills.grading.tsv import gradable, groups, read_table
 
 L2 = 1.0
@@ -62,7 +62,7 @@ def cross_validated(rows: Sequence[dict[str, str]], x: np.ndarray, folds: int = 
         test = np.array([fold_of[r["question"]] == fold for r in rows])
         model = fit(x[~test], y[~test], L2, class_weights(y[~test]))
         for i in np.flatnonzero(test):
-            predicted[i] = LABELS[int(model.probabilities(x[i]).argmax())]
+            predicted[i] = decide(model.probabilities(x[i])[0], x[i])
     return predicted
 
 
@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import json
 
     args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-    predicted = [LABELS[i] for i in model.probabilities(x).argmax(axis=1)]
+    predicted = [decide(p, v) for p, v in zip(model.probabilities(x), x, strict=True)]
     fitted = agreement([r["label"] for r in train], predicted, [r["answer_id"] for r in train])
     print(f"wrote {args.out}: {len(train)} training judgements")
     print(f"training-set fit: F1 {fitted.f1:.3f}, kappa {fitted.kappa:.3f}")

@@ -24,6 +24,8 @@ class Quantity:
     value: float
     kind: str
     """share (a percentage, ratio or fraction, as 0..1) | number | power (n squared, n cubed)."""
+    unit: str = ""
+    """number only: the word after it ("samples", "frames"), so 10 ms and 100 frames never clash."""
 
 
 def _words(text: str) -> list[str]:
@@ -88,11 +90,19 @@ def quantities(text: str) -> list[Quantity]:
                 out.append(Quantity(value / denominator[0], "share"))
                 used = j + denominator[1] - i
             elif value >= 2 or "." in word:
-                out.append(Quantity(value, "number"))
+                out.append(Quantity(value, "number", _unit(after)))
         elif value >= 2 or "." in word:
-            out.append(Quantity(value, "number"))
+            out.append(Quantity(value, "number", _unit(after)))
         i += used
     return out
+
+
+def _unit(word: str) -> str:
+    return word.rstrip("s") if word.isalpha() and word not in {"and", "or", "to", "of", "in", "is", "the"} else ""
+
+
+def _comparable(a: Quantity, b: Quantity) -> bool:
+    return a.kind == b.kind and (a.kind != "number" or a.unit == b.unit)
 
 
 def same_value(a: Quantity, b: Quantity) -> bool:
@@ -120,6 +130,5 @@ def compare(point: str, answer: str) -> NumberEvidence:
         return NumberEvidence(False, False, False)
     said = quantities(answer)
     matched = any(same_value(w, s) for w in wanted for s in said)
-    kinds = {w.kind for w in wanted}
-    conflict = any(s.kind in kinds and not any(same_value(w, s) for w in wanted) for s in said)
+    conflict = any(any(_comparable(w, s) for w in wanted) and not any(same_value(w, s) for w in wanted) for s in said)
     return NumberEvidence(True, matched, conflict and not matched)

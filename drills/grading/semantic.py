@@ -28,7 +28,7 @@ from drills.matching import normalise
 
 log = logging.getLogger("viva.grading")
 
-_WRONG_SIGNS = [FEATURES.index(n) for n in ("role_swap", "reversal", "negation_flip", "num_conflict")]
+_WRONG_SIGNS = [FEATURES.index(n) for n in ("role_net", "reversal", "negation_flip", "num_conflict")]
 _MARGIN = FEATURES.index("contrast_margin")
 
 
@@ -62,6 +62,17 @@ def evidence_for(embedder: Embedder, inputs: Sequence[PointInput], text: str) ->
 
 def has_false_statement(vector: np.ndarray) -> bool:
     return bool(vector[_MARGIN] > 0 or any(vector[i] > 0 for i in _WRONG_SIGNS))
+
+
+def decide(probabilities: np.ndarray, vector: np.ndarray) -> str:
+    """The most probable label, except that `wrong` without a located false statement (a
+    contrast closer than the point, a role swap, a reversal, a flipped negation, a conflicting
+    number) must be more likely than all other labels together; else the runner-up is taken."""
+    order = np.argsort(-probabilities)
+    label = LABELS[int(order[0])]
+    if label == "wrong" and not has_false_statement(vector) and probabilities[order[0]] < 0.5:
+        label = LABELS[int(order[1])]
+    return label
 
 
 class SemanticGrader:
@@ -108,10 +119,7 @@ class SemanticGrader:
 
     @staticmethod
     def _judgement(point: PointInput, evidence: PointEvidence, row: np.ndarray, text: str) -> PointJudgement:
-        order = np.argsort(-row)
-        label = LABELS[int(order[0])]
-        if label == "wrong" and not has_false_statement(evidence.vector):
-            label = LABELS[int(order[1])]
+        label = decide(row, evidence.vector)
         span = evidence.contrast_span if label == "wrong" and evidence.contrast_span else evidence.best
         if label == "miss" or span is None:
             return PointJudgement(point.text, label, round(float(row[LABELS.index(label)]), 3))

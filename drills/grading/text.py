@@ -32,7 +32,7 @@ STOPWORDS = frozenset(
     things well say says said let lets""".split()  # noqa: SIM905
 )
 
-_SPLIT = re.compile(r"[^.!?;]+[.!?;]*")
+_SPLIT = re.compile(r"(?:[^.!?;]|\.(?=\d))+[.!?;]*")  # "99.9" is not a sentence end
 _CLAUSE = re.compile(r",|\b(?:while|whereas|but|unlike|however|although|though|instead)\b", re.IGNORECASE)
 NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "cannot", "cant", "doesnt", "dont", "isnt",
                        "arent", "wasnt", "werent", "wont", "wouldnt", "shouldnt", "couldnt", "hasnt", "havent",
@@ -120,7 +120,7 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Normalised words with number words as digits."""
-    return [NUMBER_WORDS.get(w, w) for w in normalise(text).split()]
+    return [NUMBER_WORDS.get(w, w) for w in normalise(text.replace("%", " percent")).split()]
 
 
 def token_set(text: str) -> frozenset[str]:
