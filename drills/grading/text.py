@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
     which who whom whose what when where why how there here their they them we you your our i me my he she his her
     about over under between through during before after above below up down out off again further once same other
     own one s t d ll ve re m o y e g ie eg etc like get gets got make makes made use uses used using way ways thing
-    things well say says said let lets""".split()  # noqa: SIM905
+    things well say says said let lets while whereas whilst although though however""".split()  # noqa: SIM905
 )
 
 _SPLIT = re.compile(r"(?:[^.!?;]|\.(?=\d))+[.!?;]*")  # "99.9" is not a sentence end
@@ -91,11 +91,17 @@ def _windows(span: Span, size: int, stride: int) -> list[Span]:
     return out
 
 
-def windows(text: str, limit: int = 40) -> list[Span]:
-    """What embeddings compare a key point with: each sentence and each pair of neighbours
-    (a point is often stated across two), at most `limit` (a long answer is thinned evenly)."""
+def windows(text: str, limit: int = 64) -> list[Span]:
+    """What embeddings compare a key point with: each sentence, the clauses of a sentence that
+    makes two claims ("bagging cuts variance, while boosting cuts bias"), and each pair of
+    neighbouring sentences (a point is often stated across two); at most `limit`, a long
+    answer thinned evenly."""
     parts = sentences(text)
     out = list(parts)
+    for sentence in parts:
+        pieces = [c for c in clauses(sentence) if len(c.text.split()) >= 4]
+        if len(pieces) >= 2:
+            out.extend(pieces)
     for a, b in zip(parts, parts[1:], strict=False):
         if b.start > a.start:
             out.append(Span(text[a.start : b.end], a.start, b.end))
@@ -157,6 +163,33 @@ def negated(text: str) -> bool:
     """An odd number of negations: "does not saturate" is negated, "not un-…" is not handled."""
     words = normalise(text).replace("no matter", "whatever").replace("not only", "").split()
     return sum(w in NEGATIONS for w in words) % 2 == 1
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+
+
+def canonical(text: str, vocabulary: frozenset[str]) -> str:
+    """The text with near-misses of the question's jargon replaced by it: a small recogniser
+    hears "batting" for bagging. A word is replaced when it is not jargon itself, has the same
+    length and first letter as exactly one jargon word, and differs from it in at most one
+    letter (five or six letters) or two (seven or more)."""
+    if not vocabulary:
+        return text
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lowered = word.lower()
+        if len(lowered) < 5 or lowered in vocabulary:
+            return word
+        allowed = 1 if len(lowered) < 7 else 2
+        near = [
+            v
+            for v in vocabulary
+            if len(v) == len(lowered) and v[0] == lowered[0] and sum(a != b for a, b in zip(v, lowered)) <= allowed
+        ]
+        return near[0] if len(near) == 1 else word
+
+    return _WORD.sub(fix, text)
 
 
 def word_count(text: str) -> int:
