@@ -168,10 +168,7 @@ def swapped(point: str, context: Context) -> list[str]:
     """The key point said of the other actor (both named: the two swapped)."""
     out = []
     for own, other in role_pairs(point, context):
-        if _mentions(point, other):
-            text = _exchange(point, own, other)
-        else:
-            text = _replace(point, own, other)
+        text = _exchange(point, own, other) if _mentions(point, other) else _replace(point, own, other)
         if text != point:
             out.append(text)
     return out

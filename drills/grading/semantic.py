@@ -17,13 +17,13 @@ import numpy as np
 
 from drills.content_model import ContentPack
 from drills.grading import eli5
+from drills.grading.contrast import jargon
 from drills.grading.embedder import Embedder, EmbedderUnavailable
 from drills.grading.features import FEATURES, PointEvidence, PointInput, point_evidence, strings_needed
 from drills.grading.keyword import KeyPointGrader, keyword_result
 from drills.grading.model import LabelModel
 from drills.grading.protocol import Gradable, Grader
 from drills.grading.result import LABELS, GradeResult, PointJudgement
-from drills.grading.contrast import jargon
 from drills.grading.text import Span, canonical, sentences, windows
 from drills.matching import normalise
 

@@ -185,7 +185,9 @@ def canonical(text: str, vocabulary: frozenset[str]) -> str:
         near = [
             v
             for v in vocabulary
-            if len(v) == len(lowered) and v[0] == lowered[0] and sum(a != b for a, b in zip(v, lowered)) <= allowed
+            if len(v) == len(lowered)
+            and v[0] == lowered[0]
+            and sum(a != b for a, b in zip(v, lowered, strict=False)) <= allowed
         ]
         return near[0] if len(near) == 1 else word
 

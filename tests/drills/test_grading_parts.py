@@ -96,7 +96,10 @@ def test_a_clause_without_an_actor_belongs_to_the_one_before() -> None:
 
 
 def test_delivery_figures_and_one_note() -> None:
-    words = [{"word": w, "start": i * 0.5, "end": i * 0.5 + 0.4} for i, w in enumerate("so um bagging uh works".split())]
+    words = [
+        {"word": w, "start": i * 0.5, "end": i * 0.5 + 0.4}
+        for i, w in enumerate(["so", "um", "bagging", "uh", "works"])
+    ]
     words[-1] = {"word": "works", "start": 6.0, "end": 6.4}  # a 4.1 s pause before the last word
     report = measure("so um bagging uh works", words, 7.0, 60)
     assert report.fillers == 2 and report.long_pauses == 1 and report.longest_pause == pytest.approx(4.1)
@@ -132,7 +135,10 @@ def test_eli5_readability_works_offline(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_results_round_trip_and_old_records_load() -> None:
-    points = (PointJudgement("p1", "hit", 0.9, "said p1", 0, 7), PointJudgement("p2", "wrong", 0.7, "x", 8, 9, "not p2"))
+    points = (
+        PointJudgement("p1", "hit", 0.9, "said p1", 0, 7),
+        PointJudgement("p2", "wrong", 0.7, "x", 8, 9, "not p2"),
+    )
     score, content, rating = summarise(points)
     assert (score, content, rating) == (0.5, 3, "again")  # half up; wrong forces "again"
     delivery = DeliveryReport(10, 4.0, 150.0, 0, 0.2, 0, 0.5, "")
@@ -144,14 +150,18 @@ def test_results_round_trip_and_old_records_load() -> None:
 
 def test_a_wrong_answer_hears_a_correction_not_excellent() -> None:
     wrong = PointJudgement("L1 drives many weights exactly to zero.", "wrong", 0.8, "L1 gives dense weights")
-    result = GradeResult(0.5, ("L2 shrinks weights.",), (wrong.point,), points=(PointJudgement("L2 shrinks weights.", "hit"), wrong))
+    result = GradeResult(
+        0.5, ("L2 shrinks weights.",), (wrong.point,), points=(PointJudgement("L2 shrinks weights.", "hit"), wrong)
+    )
     text = feedback(result)
     assert "Excellent" not in text
     assert "you said L1 gives dense weights; in fact, L1 drives many weights exactly to zero." in text
     assert text.startswith("You covered one of two key points.")
     all_hit = GradeResult(1.0, ("a", "b"), (), points=(PointJudgement("a", "hit"), PointJudgement("b", "hit")))
     assert feedback(all_hit).startswith("Excellent")
-    noted = all_hit.with_delivery(DeliveryReport(80, 20.0, 240.0, 0, 0.1, 0, 1.0, "You spoke quite fast; slow down a little."))
+    noted = all_hit.with_delivery(
+        DeliveryReport(80, 20.0, 240.0, 0, 0.1, 0, 1.0, "You spoke quite fast; slow down a little.")
+    )
     assert "slow down" in feedback(noted)
 
 

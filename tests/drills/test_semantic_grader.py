@@ -66,7 +66,9 @@ SWAPS = [
 
 
 @pytest.mark.parametrize(("question", "swapped", "right"), SWAPS, ids=[s[0] for s in SWAPS])
-def test_swapped_roles_are_wrong(grader: SemanticGrader, pack: ContentPack, question: str, swapped: str, right: str) -> None:
+def test_swapped_roles_are_wrong(
+    grader: SemanticGrader, pack: ContentPack, question: str, swapped: str, right: str
+) -> None:
     item = pack.item(question)
     fooled = KeyPointGrader().grade(item, swapped).covered  # the keyword rules count both swapped points
     assert {item.key_points[0].text, item.key_points[1].text} <= set(fooled)
