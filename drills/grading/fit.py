@@ -28,14 +28,16 @@ from drills.grading.tsv import gradable, groups, read_table
 L2 = 1.0
 
 
-def row_features(rows: Sequence[dict[str, str]], embedder: Embedder, pack: ContentPack | None) -> np.ndarray:
+def row_features(
+    rows: Sequence[dict[str, str]], embedder: Embedder, pack: ContentPack | None, use_match: bool = True
+) -> np.ndarray:
     """One feature vector per row, computed the way the grader computes them."""
     from drills.grading.semantic import evidence_for
     from drills.matching import normalise
 
     x = np.zeros((len(rows), len(FEATURES)))
     for group in groups(rows):
-        question = gradable(group, rows, pack)
+        question = gradable(group, rows, pack, use_match)
         inputs = point_inputs(question)
         evidence = evidence_for(embedder, inputs, group.answer)
         by_text = {normalise(p.text): e.vector for p, e in zip(inputs, evidence, strict=True)} if evidence else {}
@@ -51,7 +53,7 @@ def class_weights(y: np.ndarray) -> np.ndarray:
     return weights / weights.mean()
 
 
-def cross_validated(rows: Sequence[dict[str, str]], x: np.ndarray, folds: int = 5) -> list[str]:
+def cross_validated(rows: Sequence[dict[str, str]], x: np.ndarray, x_plain: np.ndarray, folds: int = 5) -> list[str]:
     """Out-of-fold predictions on the training split, folds by question: what development
     decisions are judged on, so the held-out split stays unseen."""
     questions = sorted({r["question"] for r in rows})
@@ -60,7 +62,8 @@ def cross_validated(rows: Sequence[dict[str, str]], x: np.ndarray, folds: int = 
     predicted = [""] * len(rows)
     for fold in range(folds):
         test = np.array([fold_of[r["question"]] == fold for r in rows])
-        model = fit(x[~test], y[~test], L2, class_weights(y[~test]))
+        xs, ys = np.vstack([x[~test], x_plain[~test]]), np.concatenate([y[~test], y[~test]])
+        model = fit(xs, ys, L2, class_weights(ys))
         for i in np.flatnonzero(test):
             predicted[i] = decide(model.probabilities(x[i])[0], x[i])
     return predicted
@@ -77,10 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     _, rows = read_table(args.table.read_text(encoding="utf-8"))
     train = [r for r in rows if r["split"] == "train"]
-    x = row_features(train, LocalEmbedder(), load_pack())
+    embedder, pack = LocalEmbedder(), load_pack()
+    x = row_features(train, embedder, pack)
+    # Every training judgement is also seen without its key point's `match` entries, so the
+    # model grades rubrics that have none (a mentor's, another course's) the same way.
+    x_plain = row_features(train, embedder, pack, use_match=False)
     y = np.array([LABELS.index(r["label"]) for r in train])
     if args.cv:
-        predicted = cross_validated(train, x)
+        predicted = cross_validated(train, x, x_plain)
         cv = agreement([r["label"] for r in train], predicted, [r["answer_id"] for r in train])
         print(
             f"5-fold cross-validation on the training split (by question): F1 {cv.f1:.3f}, kappa {cv.kappa:.3f}, "
@@ -88,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         for label, line in zip(LABELS, confusion([r["label"] for r in train], predicted), strict=True):
             print(f"  {label:8} {line}")
-    model = fit(x, y, L2, class_weights(y))
+    both = np.concatenate([y, y])
+    model = fit(np.vstack([x, x_plain]), both, L2, class_weights(both))
     import json
 
     args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")

@@ -92,9 +92,15 @@ def _all_points(rows: Sequence[dict[str, str]], question: str) -> list[str]:
     return list(dict.fromkeys(r["key_point"] for r in rows if r["question"].strip() == question))
 
 
-def gradable(group: Group, rows: Sequence[dict[str, str]], pack: ContentPack | None) -> Askable | FreeQuestion:
-    """The question to grade a group against, and (by its key points) which rows it answers."""
+def gradable(
+    group: Group, rows: Sequence[dict[str, str]], pack: ContentPack | None, use_match: bool = True
+) -> Askable | FreeQuestion:
+    """The question to grade a group against, and (by its key points) which rows it answers.
+    `use_match=False` drops the content's `match` entries (a rubric that has none)."""
     item = _content_item(group.question, pack)
+    if item is not None and not use_match:
+        points = tuple(KeyPoint(p.text, (), p.wrong) for p in item.key_points)
+        return FreeQuestion(item.prompt, points, item.kind, item.avoid_jargon, item.terms, item.answer_text)
     if item is not None:
         own = {normalise(p.text) for p in item.key_points}
         if all(normalise(p) in own for p in group.points):
@@ -115,11 +121,13 @@ def _content_item(question: str, pack: ContentPack | None) -> Askable | None:
         return None
 
 
-def label_rows(rows: Sequence[dict[str, str]], grader: Grader, pack: ContentPack | None) -> list[str]:
+def label_rows(
+    rows: Sequence[dict[str, str]], grader: Grader, pack: ContentPack | None, use_match: bool = True
+) -> list[str]:
     """The predicted label of every row (hit / partial / miss / wrong), in row order."""
     labels = [""] * len(rows)
     for group in groups(rows):
-        question = gradable(group, rows, pack)
+        question = gradable(group, rows, pack, use_match)
         result = grader.grade(question, group.answer)
         by_text = _labels_by_point(result)
         for index in group.rows:

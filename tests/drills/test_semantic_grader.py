@@ -38,6 +38,8 @@ def test_held_out_agreement_floor(grader: SemanticGrader, pack: ContentPack) -> 
     assert semantic.kappa >= 0.63, semantic
     assert semantic.kappa > keyword.kappa + 0.08 and semantic.f1 > keyword.f1
     assert semantic.wrong_recall >= 0.30 and keyword.wrong_recall == 0
+    plain = agreement(gold, label_rows(held, grader, pack, use_match=False), ids)  # a rubric without match entries
+    assert plain.f1 >= 0.90 and plain.kappa >= 0.59, plain
 
 
 SWAPS = [
