@@ -68,6 +68,9 @@ class LocalEmbedder:
         except ImportError:  # an older transformers: only the progress bar is lost
             pass
         self._model = SentenceTransformer(str(path or model_path()), device="cpu")
+        # Windows are a sentence or two and key points one sentence: 128 word pieces hold them,
+        # and a cap keeps one run-on window from slowing the whole batch (the model allows 256).
+        self._model.max_seq_length = 128
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -79,8 +82,9 @@ class LocalEmbedder:
             found = {t: self._cache[t] for t in texts if t in self._cache}
             todo = list(dict.fromkeys(t for t in texts if t not in found))
             if todo:
+                # Small batches: less padding to the longest window (twice as fast as 64 here).
                 vectors = self._model.encode(
-                    todo, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+                    todo, batch_size=16, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
                 )
                 found.update(zip(todo, vectors.astype(np.float32), strict=True))
             for text in found:

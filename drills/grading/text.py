@@ -91,11 +91,12 @@ def _windows(span: Span, size: int, stride: int) -> list[Span]:
     return out
 
 
-def windows(text: str, limit: int = 64) -> list[Span]:
+def windows(text: str, limit: int = 48, pairs_up_to: int = 12) -> list[Span]:
     """What embeddings compare a key point with: each sentence, the clauses of a sentence that
     makes two claims ("bagging cuts variance, while boosting cuts bias"), and each pair of
-    neighbouring sentences (a point is often stated across two); at most `limit`, a long
-    answer thinned evenly."""
+    neighbouring sentences (a point is often stated across two) while the answer has at most
+    `pairs_up_to` sentences; at most `limit`, a long answer thinned evenly (grading time grows
+    with the windows: a three-minute answer stays under the 300 ms goal)."""
     parts = sentences(text)
     out = list(parts)
     for sentence in parts:
@@ -103,7 +104,7 @@ def windows(text: str, limit: int = 64) -> list[Span]:
         if len(pieces) >= 2:
             out.extend(pieces)
     for a, b in zip(parts, parts[1:], strict=False):
-        if b.start > a.start:
+        if len(parts) <= pairs_up_to and b.start > a.start:
             out.append(Span(text[a.start : b.end], a.start, b.end))
     if len(out) > limit:
         step = len(out) / limit
