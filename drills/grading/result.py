@@ -111,6 +111,11 @@ class GradeResult:
         return tuple(p for p in self.points if p.label == "wrong")
 
     @property
+    def suggested_rating(self) -> str | None:
+        """`rating` under the name the flashcard desk reads (drills/cards/grading.py)."""
+        return self.rating
+
+    @property
     def partial(self) -> tuple[PointJudgement, ...]:
         return tuple(p for p in self.points if p.label == "partial")
 
