@@ -13,7 +13,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-SECTIONS = ("tts", "vad", "asr", "dialogue", "voice", "cards")
+SECTIONS = ("tts", "vad", "asr", "dialogue", "voice", "cards", "grading")
 
 
 def main() -> int:
@@ -58,6 +58,10 @@ def main() -> int:
         from benchmarks import dialogue_bench
 
         print(dialogue_bench.run(args.quick), flush=True)
+    if "grading" in args.sections:
+        from benchmarks import grading_bench
+
+        print(grading_bench.run(args.quick), flush=True)
     if "voice" in args.sections:
         from benchmarks import voice_bench
 

@@ -16,6 +16,8 @@ from drills import spoken
 from drills.content_model import Askable, ContentPack
 from drills.exceptions import BadRequest, Conflict
 from drills.grading import Grader, GradeResult
+from drills.grading.delivery import measure
+from drills.grading.text import word_count
 from drills.results import AnswerFeedback, QuestionView, TranscriptInput, Turn
 from drills.selection import PlanItem
 from drills.store import queries
@@ -45,10 +47,14 @@ class AttemptDesk:
         text = self._clean(data.text)
         with self._db(self._learner_of_attempt(attempt_id)) as db:
             attempt = self._open_attempt(db, attempt_id)
-            grade = self.grader.grade(self._question(attempt), text)
+            question = self._question(attempt)
+            grade = self.grader.grade(question, text)
             if not data.final:
                 attempt.partial_transcript = text
                 return grade
+            if not data.typed:  # spoken: words per minute, pauses, fillers, length
+                expected = word_count(question.answer_text)
+                grade = grade.with_delivery(measure(text, data.words, data.duration, expected))
             attempt.transcript = text
             attempt.transcript_grading = grade.to_json()
             attempt.partial_transcript = None

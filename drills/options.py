@@ -19,3 +19,17 @@ class ApiOptions:
     host: str = "127.0.0.1"
     port: int = 5056
     max_body_bytes: int = 256 * 1024
+
+
+@dataclass(frozen=True)
+class GradingOptions:
+    """How answers are graded (docs/grading.md)."""
+
+    engine: str = "semantic"
+    """semantic (embeddings + contrasts + fitted model) | keyword (SCHEMA.md's match rules only)."""
+    worker: bool = True
+    """Run the embedding model in its own process (keeps the voice process lean)."""
+    start_timeout_s: float = 30.0
+    """How long an answer waits for the worker to load the model before keyword grading is used."""
+    request_timeout_s: float = 10.0
+    """How long one grading request may take before the worker is restarted."""

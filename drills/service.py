@@ -76,6 +76,9 @@ class StudyService(AttemptDesk):
         """Flashcard review: sessions in modes `flashcards` and `cram` (drills/cards/desk.py)."""
 
     def close(self) -> None:
+        from drills.app import close_grader
+
+        close_grader(self.grader)
         bind = self._sessions.kw.get("bind")
         if bind is not None:
             bind.dispose()

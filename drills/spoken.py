@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from drills.grading import GradeResult
+from drills.grading.text import STOPWORDS
 from drills.plan import PlanDay, area_name
 from drills.seed import PLAN_DAYS
 
@@ -49,23 +50,45 @@ def _all_of(total: int) -> str:
 
 
 def feedback(grade: GradeResult) -> str:
-    """Which key points were covered and which were missed, then what to say next.
+    """One or two sentences on the content, a delivery note when it matters, then what to say next.
 
-    One point of each is read out in full; the rest are counted (the model answer has them)."""
+    A wrong statement comes first, named gently and corrected, and an answer with one never
+    hears "Excellent". Otherwise: what was covered and the most important point missed (the
+    first one in rubric order); the rest are counted (the model answer has them)."""
     total = len(grade.covered) + len(grade.missed)
-    jargon = ""
-    if grade.jargon_used:
-        jargon = f" You still used the words {join_words(list(grade.jargon_used))}."
-    if not grade.missed:
+    wrong = grade.wrong
+    missed = [p for p in grade.missed if p not in {w.point for w in wrong}]
+    if wrong:
+        head = correction(wrong[0].evidence, wrong[0].point)
+        if grade.covered:
+            head = f"You covered {number(len(grade.covered))} of {plural(total, 'key point')}. {head}"
+    elif not grade.missed:
         head = f"Excellent: you covered {_all_of(total)}."
     elif not grade.covered:
-        head = "That missed the key points. The main one is: " + _sentence(grade.missed[0])
-        head += _more(len(grade.missed) - 1)
+        touched = grade.partial
+        if touched:
+            head = "You touched on the main idea but did not state it. The key point is: " + _sentence(missed[0])
+        else:
+            head = "That missed the key points. The main one is: " + _sentence(missed[0])
+        head += _more(len(missed) - 1)
     else:
         head = f"Good: you covered {number(len(grade.covered))} of {plural(total, 'key point')}, "
         head += "including: " + _sentence(grade.covered[0])
-        head += " You missed: " + _sentence(grade.missed[0]) + _more(len(grade.missed) - 1)
-    return f"{head}{jargon} {NEXT_STEP}"
+        head += " You missed: " + _sentence(missed[0]) + _more(len(missed) - 1)
+    jargon = ""
+    if grade.jargon_used:
+        jargon = f" You still used the words {join_words(list(grade.jargon_used))}."
+    delivery = f" {grade.delivery.note}" if grade.delivery and grade.delivery.note else ""
+    return f"{head}{jargon}{delivery} {NEXT_STEP}"
+
+
+def correction(said: str, point: str) -> str:
+    """ "One correction: you said <their words>; in fact, <the key point>." """
+    words = said.strip().rstrip(".,;:!?").split()
+    quote = " ".join(words[:16]) if words else "something that isn't right"
+    first, _, rest = point.strip().partition(" ")
+    fact = (first.lower() if first.lower() in STOPWORDS else first) + (" " + rest if rest else "")
+    return f"One correction: you said {quote}; in fact, {_sentence(fact)}"
 
 
 def _more(count: int) -> str:

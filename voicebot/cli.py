@@ -35,7 +35,15 @@ def _parser() -> argparse.ArgumentParser:
 def _optional_commands() -> list:
     """Commands of the later layers (drills, dialogue, the voice bot)."""
     modules = []
-    for name in ("drills.cli", "drills.cards.cli", "dialogue.cli", "voicebot.serve_cli", "voicebot.devices_cli"):
+    names = (
+        "drills.cli",
+        "drills.grading.cli",
+        "drills.cards.cli",
+        "dialogue.cli",
+        "voicebot.serve_cli",
+        "voicebot.devices_cli",
+    )
+    for name in names:
         try:
             modules.append(__import__(name, fromlist=["add_parser"]))
         except ModuleNotFoundError as exc:

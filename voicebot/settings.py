@@ -24,7 +24,7 @@ from typing import Any
 from asr.options import AsrOptions, VadOptions
 from dialogue.options import RasaOptions
 from drills.cards.options import CardOptions
-from drills.options import ApiOptions, StoreOptions
+from drills.options import ApiOptions, GradingOptions, StoreOptions
 from tts.options import TtsOptions
 from voicebot.config_loader import ConfigError, build, env_overrides, merge
 from voicebot.limits import RateLimit
@@ -89,6 +89,7 @@ class Settings:
     server: ServerOptions = field(default_factory=ServerOptions)
     store: StoreOptions = field(default_factory=StoreOptions)
     api: ApiOptions = field(default_factory=ApiOptions)
+    grading: GradingOptions = field(default_factory=GradingOptions)
     rasa: RasaOptions = field(default_factory=RasaOptions)
     cards: CardOptions = field(default_factory=CardOptions)
     """Flashcard scheduling: desired retention, daily limits ([cards] in viva.toml)."""

@@ -1,10 +1,9 @@
 """How close a spoken answer came to a card's back, and the rating that suggests.
 
 A card is graded as a question with one key point, its spoken back, with no match entries.
-The grader behind `drills.grading.Grader` is being replaced by one that grades key points
-without match entries; the keyword grader of today scores them 0. Until then
-`KEY_POINTS_WITHOUT_MATCH` is False and Viva says nothing about closeness: this is the one
-switch to turn it on."""
+Only the semantic grader can judge such a point; when the answer was graded by keyword rules
+(`grading.engine = "keyword"`, or the grader worker's fallback) it scores 0 whatever was said,
+so Viva says nothing about closeness then."""
 
 from __future__ import annotations
 
@@ -14,8 +13,8 @@ from drills.cards.scheduler import Rating
 from drills.content_model import KeyPoint
 from drills.grading import Grader
 
-KEY_POINTS_WITHOUT_MATCH = False
-"""True once the grader scores key points that have no match entries (the lead switches it)."""
+KEYWORD_METHODS = ("keyword", "keyword-fallback")
+"""`GradeResult.method` values of graders that need match entries to find anything."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +46,12 @@ def suggest(score: float) -> Rating:
 
 def closeness(grader: Grader, spoken_back: str, answer: str) -> Closeness | None:
     """The answer's closeness to the back, or None when grading is not available."""
-    if not KEY_POINTS_WITHOUT_MATCH or not answer.strip() or not spoken_back.strip():
+    if not answer.strip() or not spoken_back.strip():
         return None
     result = grader.grade(CardGradable((KeyPoint(text=spoken_back, match=()),)), answer)
-    suggested = getattr(result, "suggested_rating", None)
+    if result.method in KEYWORD_METHODS:
+        return None
+    suggested = result.suggested_rating
     try:
         rating = Rating.parse(suggested) if suggested is not None else suggest(result.score)
     except ValueError:

@@ -7,7 +7,7 @@ from statistics import fmean
 import pytest
 
 from drills.content_model import ContentPack, KeyPoint, Question
-from drills.grading import GradeResult, KeyPointGrader, self_check
+from drills.grading import KeyPointGrader, self_check
 from drills.matching import entry_matches, entry_problems, normalise
 
 grader = KeyPointGrader()
@@ -55,7 +55,9 @@ def _question(points: list[tuple[str, ...]], kind: str = "theory", jargon: tuple
 
 def test_every_entry_of_a_point_must_match() -> None:
     question = _question([("gradient|derivative", "zero|0"), ("project*",)])
-    assert grader.grade(question, "Set the gradient to 0.") == GradeResult(0.5, ("point 1",), ("point 2",))
+    result = grader.grade(question, "Set the gradient to 0.")
+    assert (result.score, result.covered, result.missed) == (0.5, ("point 1",), ("point 2",))
+    assert [p.label for p in result.points] == ["hit", "miss"] and result.points[0].evidence == "gradient, 0"
     assert grader.grade(question, "Take the gradient.").score == 0.0
     assert grader.grade(question, "The derivative is zero; it projects y.").score == 1.0
 

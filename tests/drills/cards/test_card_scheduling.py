@@ -235,20 +235,19 @@ def test_power_review_day_offers_the_card_blitz(study, ada, pack) -> None:
     assert started.total == min(every_unit, CardOptions().cram_size)  # every unit is unlocked by now
 
 
-def test_closeness_is_said_once_grading_is_switched_on(study, ada, monkeypatch) -> None:
-    from drills.cards import grading
+def test_closeness_is_said_only_when_the_grader_can_judge_the_back(study, ada, monkeypatch) -> None:
     from drills.grading import GradeResult
 
-    class Grader:  # stands in for the grader being built elsewhere: scores points without match
+    class Grader:  # isolates the closeness wording; the real semantic grader is tested on cards elsewhere
         def grade(self, question, text: str) -> GradeResult:
             (point,) = question.key_points
             assert point.match == () and point.text  # the card's spoken back, one key point
-            return GradeResult(0.8 if "normal equation" in text else 0.1, (), ())
+            return GradeResult(0.8 if "normal equation" in text else 0.1, (), (), method="semantic")
 
     study.start_session(ada, "flashcards")
     turn = study.cards.next_card(ada)
-    assert study.cards.answer(turn.card.id, "the normal equation").score is None  # off: nothing said
-    monkeypatch.setattr(grading, "KEY_POINTS_WITHOUT_MATCH", True)
+    # The keyword grader cannot judge a point without match entries: nothing is said.
+    assert study.cards.answer(turn.card.id, "the normal equation").score is None
     monkeypatch.setattr(study.cards, "grader", Grader())
     close = study.cards.answer(turn.card.id, "the normal equation")
     assert (close.score, close.suggested) == (0.8, "good")
