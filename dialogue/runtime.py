@@ -232,7 +232,7 @@ class RasaRuntime:
                 "VIVA_ACTIONS_URL": f"{self.actions_url}/webhook",
                 "VIVA_ACTIONS_KEY": self.keys.actions,
                 "VIVA_RASA_KEY": self.keys.rasa,
-                "VIVA_RASA_TRACKER_DB": str(self.paths.tracker_db),
+                "VIVA_RASA_TRACKER_URL": self.options.tracker_store or f"sqlite:///{self.paths.tracker_db}",
             },
         )
         await self._wait_ready()

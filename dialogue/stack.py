@@ -32,9 +32,10 @@ class DialogueStack:
 async def running_stack(settings: Settings, progress: Callable[[str], None] = print) -> AsyncIterator[DialogueStack]:
     """Start the study service + API, then Rasa and its action server; stop all on exit.
 
-    All three want the install's keys (drills/keys.py): the secret is made on first use."""
+    All three want the install's keys (drills/keys.py): the secret is made on first use; keys
+    set in the settings (Rasa run elsewhere) take the place of the derived ones."""
     service = build_service(settings)
-    keys = ServiceKeys.load(settings.data_dir)
+    keys = ServiceKeys.load(settings.data_dir).overridden(api=settings.api.key, rasa=settings.rasa.key)
     api = settings.api
     runner = await start_api(service, api, keys.api)
     api_url = f"http://{api.host}:{api.port}"
