@@ -11,96 +11,22 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
-from tests.conftest import REPO, shared_dir
-
-COMPOSE = REPO / "docker-compose.yml"
-ENV_EXAMPLE = REPO / ".env.example"
-_VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
-_SECRET_NAMES = ("KEY", "TOKEN", "PASSWORD")
-RASA_SIDE_CODE = (
-    *sorted((REPO / "dialogue" / "rasa_boot").glob("*.py")),
-    *sorted((REPO / "dialogue" / "actions").glob("*.py")),
-    REPO / "dialogue" / "endpoints.yml",
-    REPO / "dialogue" / "credentials.yml",
+from tests.compose import (
+    NOT_VIVAS,
+    RASA_SIDE_CODE,
+    SECRET_NAMES,
+    VARIABLE,
+    compose_text,
+    env_example,
+    interpolate,
+    port,
+    raw,
+    resolved,
+    sample_env,
+    service_env,
 )
-NOT_VIVAS = {
-    # Read by Rasa, TensorFlow, Sanic or Python themselves, not by Viva's code.
-    "RASA_TELEMETRY_ENABLED": "Rasa: no telemetry (the runtime sets it too)",
-    "RASA_CACHE_DIRECTORY": "Rasa: the training cache",
-    "TF_CPP_MIN_LOG_LEVEL": "TensorFlow: quiet",
-    "PYTHONDONTWRITEBYTECODE": "Python: dialogue/ is mounted read-only",
-    "POSTGRES_USER": "the postgres image",
-    "POSTGRES_DB": "the postgres image",
-    "POSTGRES_PASSWORD": "the postgres image",
-}
-
-
-def compose_text() -> str:
-    return COMPOSE.read_text(encoding="utf-8")
-
-
-def raw() -> dict[str, Any]:
-    return yaml.safe_load(compose_text())
-
-
-def env_example() -> dict[str, str]:
-    values = {}
-    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            name, _, value = line.partition("=")
-            values[name.strip()] = value.strip()
-    return values
-
-
-def sample_env() -> dict[str, str]:
-    """.env.example filled in the way its comments ask (hex keys and passwords)."""
-    filled = {}
-    for name, value in env_example().items():
-        if not value and name.endswith(_SECRET_NAMES):
-            value = "a1" * 32
-        filled[name] = value
-    filled["VIVA_TURN_EXTERNAL_IP"] = filled.get("VIVA_TURN_EXTERNAL_IP") or "192.0.2.10"  # documentation range
-    return filled
-
-
-def interpolate(value: Any, env: dict[str, str]) -> Any:
-    """Compose's interpolation: ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}."""
-    if isinstance(value, dict):
-        return {key: interpolate(item, env) for key, item in value.items()}
-    if isinstance(value, list):
-        return [interpolate(item, env) for item in value]
-    if not isinstance(value, str):
-        return value
-
-    def one(match: re.Match[str]) -> str:
-        name, op, arg = match["name"], match["op"], match["arg"]
-        given = env.get(name)
-        if op in (":-", "-"):
-            return given if given or (op == "-" and given is not None) else arg
-        if op in (":?", "?") and not given:
-            raise ValueError(f"{name}: {arg}")
-        return given or ""
-
-    return _VARIABLE.sub(one, value).replace("$$", "$")
-
-
-def resolved() -> dict[str, Any]:
-    return interpolate(raw(), sample_env())
-
-
-def service_env(service: dict[str, Any]) -> dict[str, str]:
-    environment = service.get("environment", {})
-    if isinstance(environment, list):
-        environment = dict(item.partition("=")[::2] for item in environment)
-    return {key: str(value) for key, value in environment.items()}
-
-
-def port(url: str) -> int:
-    found = urlsplit(url).port
-    assert found is not None, url
-    return found
+from tests.conftest import REPO, shared_dir
 
 
 @pytest.fixture(scope="module")
@@ -177,11 +103,11 @@ def test_mounted_files_exist() -> None:
 
 
 def test_every_variable_is_documented_and_no_secret_is_in_the_file() -> None:
-    used = {match["name"] for match in _VARIABLE.finditer(compose_text())}
+    used = {match["name"] for match in VARIABLE.finditer(compose_text())}
     documented = env_example()
     assert used <= set(documented), sorted(used - set(documented))
     for name, value in documented.items():
-        if name.endswith(_SECRET_NAMES):
+        if name.endswith(SECRET_NAMES):
             assert value == "", f".env.example must not carry a value for {name}"
     assert not re.search(r"[0-9a-f]{32,}", compose_text())
     assert ".env" in (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
@@ -217,7 +143,7 @@ def test_the_rasa_side_environment_is_read_by_the_code() -> None:
     rasa = service_env(services["rasa"])
     for path in (REPO / "dialogue" / "endpoints.yml", REPO / "dialogue" / "credentials.yml"):
         settings = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
-        for match in _VARIABLE.finditer(settings):
+        for match in VARIABLE.finditer(settings):
             assert match["name"] in rasa, f"{path.name} needs {match['name']}"
     actions = service_env(services["action-server"])
     assert {"VIVA_ACTIONS_KEY", "VIVA_API_KEY", "VIVA_API_URL", "SANIC_HOST"} <= set(actions)
