@@ -10,114 +10,28 @@ because everything but the live media is in the shared stores."""
 from __future__ import annotations
 
 import asyncio
-import os
-import secrets
-import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from benchmarks.rtc_learner import RtcLearner
-from tests.compose import interpolate, mapped, raw, sample_env, service_env
-from tests.support import REPO, VivaServer, free_port, http_json, viva_env
+from tests.scale import RASA_BIN, Stack, compose_stack
+from tests.support import VivaServer, http_json
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 
-RASA_BIN = REPO / ".venv-rasa" / "bin"
 ANSWER = "An eigenvector is only scaled by the matrix, so the line through it stays invariant. That's my answer."
-
-
-@dataclass
-class Stack:
-    services: dict[str, Any]
-    """docker-compose.yml's services, interpolated and mapped onto this machine."""
-    workers: tuple[VivaServer, VivaServer]
-    study_url: str
-
-
-def _healthy(service: dict[str, Any], env: dict[str, str], timeout: float, process: subprocess.Popen) -> None:
-    """Run the service's own compose health check until it passes."""
-    check = service["healthcheck"]["test"][1:]  # ["CMD", program, args…]
-    deadline = time.monotonic() + timeout
-    while subprocess.run(check, env=env, capture_output=True).returncode != 0:
-        assert process.poll() is None, f"{check[0]} exited with {process.returncode}"
-        assert time.monotonic() < deadline, f"not healthy within {timeout} s: {check}"
-        time.sleep(1)
-
-
-def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    with log.open("wb") as sink:
-        return subprocess.Popen(
-            command, cwd=REPO / "dialogue", env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, postgres) -> Iterator[Stack]:
     if not (RASA_BIN / "rasa").is_file():
         pytest.skip("no Rasa venv (.venv-rasa); `make setup` makes it")
-    root = tmp_path_factory.mktemp("scale-out")
-    # The databases the postgres image and docker/postgres-init.sql make.
-    postgres.execute("CREATE DATABASE viva")
-    init = (REPO / "docker" / "postgres-init.sql").read_text().splitlines()
-    postgres.execute("\n".join(line for line in init if not line.startswith("--")))
-    secrets_env = {name: secrets.token_hex(32) for name in ("VIVA_RASA_KEY", "VIVA_ACTIONS_KEY", "VIVA_API_KEY")}
-    compose = interpolate(raw(), {**sample_env(), **secrets_env, "POSTGRES_PASSWORD": postgres.password})
-    ports = {old: str(free_port()) for old in ("5005", "5055", "5056", "8765")}
-    services = mapped(
-        compose["services"],
-        {
-            **ports,
-            "5432": str(postgres.port),
-            "/app/models": str(root / "models"),
-            "/app/.rasa-cache": str(root / "rasa-cache"),
-        },
-    )
-    base = {"PATH": f"{RASA_BIN}:{os.environ['PATH']}", "HOME": str(root), "LANG": "C.UTF-8"}
-    processes = []
-    try:
-        actions_env = {**base, **service_env(services["action-server"])}
-        actions = _spawn(
-            ["python", *services["action-server"]["entrypoint"][1:], *services["action-server"]["command"]],
-            actions_env,
-            root / "actions.log",
-        )
-        processes.append(actions)
-        rasa_env = {**base, **service_env(services["rasa"])}
-        rasa = _spawn(["/bin/sh", "-c", *services["rasa"]["command"]], rasa_env, root / "rasa.log")
-        processes.append(rasa)
-        _healthy(services["action-server"], actions_env, 120, actions)
-        _healthy(services["rasa"], rasa_env, 600, rasa)
-
-        worker_env = service_env(services["voicebot"])
-        workers = []
-        for name, api_port in (("a", worker_env["VIVA_API__PORT"]), ("b", str(free_port()))):
-            data = root / f"worker-{name}"
-            environment = {**viva_env(data), **worker_env, "VIVA_DATA_DIR": str(data), "VIVA_API__PORT": api_port}
-            worker = VivaServer(data, environment, args=("--host", "127.0.0.1", "--port", str(free_port())))
-            workers.append(worker.start())
-        yield Stack(services, (workers[0], workers[1]), postgres.url("viva"))
-    finally:
-        for worker in locals().get("workers", []):
-            worker.stop()
-        for process in reversed(processes):
-            _stop(process)
+    with compose_stack(tmp_path_factory.mktemp("scale-out"), postgres, workers=2) as running:
+        yield running
 
 
 def active_sessions(worker: VivaServer) -> float:
@@ -136,7 +50,7 @@ async def _quiet(learner: RtcLearner, since: float, timeout: float = 90) -> None
 
 
 def test_two_workers_share_the_stores_and_a_learner_moves_between_them(stack: Stack, say) -> None:
-    worker_a, worker_b = stack.workers
+    worker_a, worker_b = stack.workers[0], stack.workers[1]
     learner_id = http_json(f"{worker_a.url}/api/learners", {"name": "Sam Scaled"})["id"]
     listed = http_json(f"{worker_b.url}/api/learners")["learners"]
     assert learner_id in [x["id"] for x in listed]  # one study store
