@@ -191,8 +191,8 @@ def test_ports_agree() -> None:
 
 
 def test_the_rasa_side_files_run_in_the_images_python() -> None:
-    """The official images run Python 3.10: what they import from dialogue/ must compile there
-    (checked with the Rasa venv's own 3.10 when present)."""
+    """Rasa 3.6 runs on Python 3.10 at most: what the Rasa containers import from dialogue/
+    must compile there (checked with the Rasa venv's own 3.10 when present)."""
     import subprocess
 
     python = REPO / ".venv-rasa" / "bin" / "python"
