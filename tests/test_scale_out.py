@@ -87,3 +87,27 @@ def test_two_workers_share_the_stores_and_a_learner_moves_between_them(stack: St
         ).one()
     engine.dispose()
     assert status == "answered" and "scaled" in (transcript or "").lower()
+
+
+def test_an_external_rasa_is_awaited_and_a_wrong_key_refused_at_once(stack: Stack, tmp_path) -> None:
+    from dataclasses import replace
+
+    from dialogue.exceptions import RasaSetupError
+    from dialogue.runtime import RasaRuntime
+    from drills.keys import ServiceKeys
+    from voicebot.settings import load_settings
+
+    settings = load_settings(environ=service_env_of(stack, "voicebot"))
+    right = ServiceKeys.load(tmp_path).overridden(api=settings.api.key, rasa=settings.rasa.key)
+    runtime = RasaRuntime(settings.rasa, tmp_path, "http://127.0.0.1:9", progress=lambda _: None, keys=right)
+    asyncio.run(runtime.start())  # answers with its model: nothing is started here
+    assert not runtime._processes
+    wrong = replace(right, rasa="0" * 64)
+    started = time.monotonic()
+    with pytest.raises(RasaSetupError, match="rasa.key"):
+        asyncio.run(RasaRuntime(settings.rasa, tmp_path, "", progress=lambda _: None, keys=wrong).start())
+    assert time.monotonic() - started < 10  # refused at once, not after start_timeout_s
+
+
+def service_env_of(stack: Stack, name: str) -> dict[str, str]:
+    return {key: str(value) for key, value in stack.services[name]["environment"].items()}
