@@ -69,8 +69,10 @@ def upsample(samples_16k: np.ndarray) -> np.ndarray:
 
 
 class RtcLearner:
-    def __init__(self, base_url: str, learner_id: str) -> None:
+    def __init__(self, base_url: str, learner_id: str, verify_tls: bool = True) -> None:
         self.base_url = base_url.rstrip("/")
+        self.verify_tls = verify_tls
+        """False for a self-signed certificate (a local experiment)."""
         self.learner_id = learner_id
         self.mic = MicTrack()
         self.pc = RTCPeerConnection()
@@ -94,7 +96,11 @@ class RtcLearner:
 
         await self.pc.setLocalDescription(await self.pc.createOffer())
         body = {"sdp": self.pc.localDescription.sdp, "type": "offer", "learner_id": self.learner_id}
-        async with aiohttp.ClientSession() as http, http.post(f"{self.base_url}/api/offer", json=body) as response:
+        connector = aiohttp.TCPConnector(ssl=None if self.verify_tls else False)
+        async with (
+            aiohttp.ClientSession(connector=connector) as http,
+            http.post(f"{self.base_url}/api/offer", json=body) as response,
+        ):
             reply = await response.json()
             if response.status != 200:
                 raise RuntimeError(f"offer rejected: {response.status} {reply}")

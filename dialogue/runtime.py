@@ -192,7 +192,8 @@ class RasaRuntime:
 
     async def start(self) -> None:
         if self.options.url:
-            return  # someone else runs Rasa (docker compose, a shared server)
+            await self._wait_external()  # someone else runs Rasa (docker compose, a shared server)
+            return
         model = await ensure_model(self.options, self.paths, self.progress)
         for name, port in (("rasa", self.options.port), ("actions", self.options.actions_port)):
             if not _port_free(self.options.host, port):
@@ -232,7 +233,7 @@ class RasaRuntime:
                 "VIVA_ACTIONS_URL": f"{self.actions_url}/webhook",
                 "VIVA_ACTIONS_KEY": self.keys.actions,
                 "VIVA_RASA_KEY": self.keys.rasa,
-                "VIVA_RASA_TRACKER_DB": str(self.paths.tracker_db),
+                "VIVA_RASA_TRACKER_URL": self.options.tracker_store or f"sqlite:///{self.paths.tracker_db}",
             },
         )
         await self._wait_ready()
@@ -275,6 +276,31 @@ class RasaRuntime:
                         raise RasaSetupError(f"{name} did not become ready within {self.options.start_timeout_s:.0f} s")
                     await asyncio.sleep(0.5)
         self.progress(f"Rasa ready at {self.url}")
+
+    async def _wait_external(self) -> None:
+        """Wait for a Rasa run elsewhere to answer with its model; refuse at once a Rasa that
+        refuses Viva's key (rasa.key must be the VIVA_RASA_KEY it was started with)."""
+        deadline = time.monotonic() + self.options.start_timeout_s
+        url = f"{self.url.rstrip('/')}/status"
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
+            while True:
+                try:
+                    async with http.get(url, params={"token": self.keys.rasa}) as response:
+                        if response.status in (401, 403):
+                            raise RasaSetupError(
+                                f"the Rasa at {self.url} refused Viva's key: set rasa.key (VIVA_RASA__KEY) "
+                                "to the VIVA_RASA_KEY it was started with"
+                            )
+                        body = await response.json(content_type=None) if response.status == 200 else {}
+                        if isinstance(body, dict) and body.get("model_file"):
+                            break
+                except (TimeoutError, aiohttp.ClientError, ValueError):
+                    pass
+                if time.monotonic() > deadline:
+                    waited = self.options.start_timeout_s
+                    raise RasaSetupError(f"the Rasa at {self.url} did not answer within {waited:.0f} s")
+                await asyncio.sleep(0.5)
+        self.progress(f"Using the Rasa at {self.url}")
 
     async def stop(self) -> None:
         """SIGTERM both process groups, then SIGKILL what is left after 10 s."""

@@ -12,6 +12,7 @@ from dialogue.runtime import RasaRuntime
 from dialogue.study_port import StudyPort
 from drills.api import start_api
 from drills.app import build_service
+from drills.grading import Grader
 from drills.keys import ServiceKeys
 from drills.service import StudyService
 
@@ -29,12 +30,17 @@ class DialogueStack:
 
 
 @asynccontextmanager
-async def running_stack(settings: Settings, progress: Callable[[str], None] = print) -> AsyncIterator[DialogueStack]:
+async def running_stack(
+    settings: Settings,
+    progress: Callable[[str], None] = print,
+    observe_grader: Callable[[Grader], Grader] | None = None,
+) -> AsyncIterator[DialogueStack]:
     """Start the study service + API, then Rasa and its action server; stop all on exit.
 
-    All three want the install's keys (drills/keys.py): the secret is made on first use."""
-    service = build_service(settings)
-    keys = ServiceKeys.load(settings.data_dir)
+    All three want the install's keys (drills/keys.py): the secret is made on first use; keys
+    set in the settings (Rasa run elsewhere) take the place of the derived ones."""
+    service = build_service(settings, observe_grader)
+    keys = ServiceKeys.load(settings.data_dir).overridden(api=settings.api.key, rasa=settings.rasa.key)
     api = settings.api
     runner = await start_api(service, api, keys.api)
     api_url = f"http://{api.host}:{api.port}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from drills.content_loader import load_pack
@@ -49,14 +50,17 @@ def close_grader(grader: Grader) -> None:
         close()
 
 
-def build_service(settings: Settings) -> StudyService:
+def build_service(settings: Settings, observe_grader: Callable[[Grader], Grader] | None = None) -> StudyService:
     """Migrate the study store to head, load the content pack, and build the service.
 
-    Raises `ContentError` when the content is invalid. Call `service.close()` on shutdown
-    (it also stops the grader's worker process)."""
+    `observe_grader` wraps the grader (the metrics observer times it). Raises `ContentError`
+    when the content is invalid. Call `service.close()` on shutdown (it also stops the
+    grader's worker process)."""
     url = settings.database_url
     upgrade_database(url)
     engine = make_engine(url)
     pack = load_pack()
     grader = build_grader(settings.grading, pack)
+    if observe_grader is not None:
+        grader = observe_grader(grader)
     return StudyService(pack, make_session_factory(engine), grader, card_options=settings.cards)

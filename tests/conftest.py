@@ -109,6 +109,19 @@ def noise(seconds: float, level: float = 0.02, seed: int = 0) -> np.ndarray:
 
 
 @pytest.fixture(scope="session")
+def postgres() -> Iterator:
+    """A real PostgreSQL server (Debian's packages) for the whole run; skipped where absent."""
+    from tests.pg import PostgresServer, find_bindir, unavailable
+
+    reason = unavailable()
+    if reason:
+        pytest.skip(reason)
+    server = PostgresServer(find_bindir()).start()  # type: ignore[arg-type]
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def viva_server(tmp_path_factory: pytest.TempPathFactory):
     """The real Viva (`viva serve`): study API, trained Rasa, action server, voice bot."""
     from tests.support import VivaServer, viva_env

@@ -23,6 +23,11 @@ def _parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="viva", description="Viva: study ML/AI aloud.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        help="log lines as text (default) or JSON objects (setting: log_format)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     asr.cli.add_parser(commands)
     tts.cli.add_parser(commands)
@@ -80,12 +85,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from voicebot.logs import configure
 
-    configure(args.verbose)
     try:
         settings = load_settings()
     except ConfigError as exc:
         print(f"viva: configuration error: {exc}", file=sys.stderr)
         return 2
+    configure(args.verbose, args.log_format or settings.log_format)
     try:
         return _dispatch(args, settings)
     except KeyboardInterrupt:

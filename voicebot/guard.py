@@ -9,22 +9,24 @@
    POST, so its absence means a non-browser client (curl, a script), which is no CSRF risk
    and, in phone mode, still needs a paired device's cookie.
 3. The principal (voicebot/principal.py): LOCAL when served on loopback only, else the paired
-   device its cookie names. Without one, API calls get 401 with a `reason` the page shows
-   (`unpaired` or `revoked`) and pages redirect to the pairing screen.
+   device its cookie names; on the metrics paths only, a scraper with the metrics token.
+   Without one, API calls get 401 with a `reason` the page shows (`unpaired` or `revoked`)
+   and pages redirect to the pairing screen.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 from yarl import URL
 
 from drills.devices import DeviceRegistry
+from drills.keys import key_matches
 from voicebot.hosts import HostPolicy
-from voicebot.principal import LOCAL, Principal, Refusal, device
+from voicebot.principal import LOCAL, SCRAPER, Principal, Refusal, device
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -33,6 +35,8 @@ COOKIE = "__Host-viva-device"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PATHS = frozenset({"/pair", "/api/pair"})
 PUBLIC_PREFIXES = ("/static/",)
+METRICS_PATHS = frozenset({"/metrics", "/api/metrics"})
+"""The only paths where a scraper's bearer token (`server.metrics_token`) is looked at."""
 PRINCIPAL = web.RequestKey("principal", Principal)
 
 UNPAIRED = Refusal(
@@ -51,12 +55,18 @@ class Doors:
     pairing: bool
     """Phone mode: only paired devices get in, even from loopback."""
     devices: DeviceRegistry | None = None
+    metrics_token: str = field(default="", repr=False)
+    """A scraper's bearer token for the metrics paths; empty = no scraper."""
 
     def __post_init__(self) -> None:
         if self.pairing and self.devices is None:
             raise ValueError("pairing needs the device registry")
 
     async def identify(self, request: web.Request) -> Principal | Refusal:
+        if self.metrics_token and request.path in METRICS_PATHS:
+            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() == "bearer" and key_matches(token.strip(), self.metrics_token):
+                return SCRAPER
         if not self.pairing:
             return LOCAL
         token = request.cookies.get(COOKIE, "")
@@ -125,7 +135,7 @@ async def closed_doors(request: web.Request, handler: Handler) -> web.StreamResp
     if isinstance(who, Principal):
         request[PRINCIPAL] = who
     elif not is_public(request.path):
-        if request.path.startswith("/api/"):
+        if request.path.startswith("/api/") or request.path in METRICS_PATHS:  # machines: no redirect
             return _error(401, who.message, reason=who.reason)
         return web.Response(status=303, headers={"Location": "/pair" + ("?revoked" if who is REVOKED else "")})
     return await handler(request)

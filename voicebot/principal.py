@@ -5,6 +5,8 @@
 - In phone mode (bound beyond loopback, or `server.pairing = "always"`), only a paired device
   gets in: its cookie names a device bound to one learner, and it may list and act as that
   learner only.
+- A metrics scraper presenting `server.metrics_token` as a bearer token reads the metrics
+  routes and nothing else.
 
 A later kind (a mentor's share link: review and score one learner) is one more constructor
 with its own scopes; the routes ask `allows(scope, learner_id)` and never look at the kind.
@@ -19,6 +21,7 @@ from enum import StrEnum
 class Kind(StrEnum):
     LOCAL = "local"
     DEVICE = "device"
+    SCRAPER = "scraper"
 
 
 class Scope(StrEnum):
@@ -59,6 +62,11 @@ LOCAL = Principal(Kind.LOCAL, frozenset(Scope))
 
 def device(device_id: str, learner_id: str) -> Principal:
     return Principal(Kind.DEVICE, frozenset({Scope.STUDY}), learner_id, device_id)
+
+
+SCRAPER = Principal(Kind.SCRAPER, frozenset({Scope.METRICS}), learner_id="")
+"""A metrics scraper (Prometheus) with `server.metrics_token`: the metrics routes only, no
+learner (the doors grant it on those paths alone; `learner_id=""` matches no learner)."""
 
 
 @dataclass(frozen=True)

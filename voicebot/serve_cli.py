@@ -121,12 +121,13 @@ def _device_registry(settings: Settings) -> DeviceRegistry:
 
 async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> None:
     """Run until SIGINT/SIGTERM (or `stop` is set); `ready` is set once the URL is printed."""
-    from asr import create_pool
+    from asr import DecodePool, WhisperTranscriber
     from asr.speech_gate import SpeechGate
     from dialogue.stack import running_stack
     from tts.speaker import Speaker, load_engine
     from voicebot.deps import VoiceDeps
     from voicebot.metrics import Metrics
+    from voicebot.observed import ObservedDialogue, ObservedGrader, ObservedTranscriber
     from voicebot.server import create_app, pairing_required
     from voicebot.webrtc import allow_loopback_candidates
 
@@ -142,7 +143,9 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
         loop.add_signal_handler(sig, stop.set)
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     say("Loading the speech models …")
-    pool = await asyncio.to_thread(create_pool, settings.asr, settings.model_cache)
+    metrics = Metrics()
+    whisper = await asyncio.to_thread(WhisperTranscriber, settings.asr, settings.model_cache)
+    pool = DecodePool(ObservedTranscriber(whisper, metrics), settings.asr.decode_workers)
     speaker = await asyncio.to_thread(lambda: Speaker(load_engine(settings.tts), settings.tts))
     await asyncio.to_thread(speaker.prerender, FIXED_PROMPTS)
     gate = await asyncio.to_thread(SpeechGate)
@@ -150,8 +153,10 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     runner: web.AppRunner | None = None
     serve_file: Path | None = None
     try:
-        async with running_stack(settings, progress=say) as stack:
-            deps = VoiceDeps(settings, pool, speaker, tts_executor, gate, stack.rasa, stack.study, Metrics())
+        observe_grader = lambda grader: ObservedGrader(grader, metrics)  # noqa: E731
+        async with running_stack(settings, progress=say, observe_grader=observe_grader) as stack:
+            dialogue = ObservedDialogue(stack.rasa, metrics)
+            deps = VoiceDeps(settings, pool, speaker, tts_executor, gate, dialogue, stack.study, metrics)
             devices = _device_registry(settings) if pairing else None
             runner = web.AppRunner(create_app(deps, stack.service, devices), access_log=None)
             await runner.setup()

@@ -23,12 +23,14 @@ from aiohttp import web
 from drills import ids
 from drills.devices import DeviceRegistry
 from drills.exceptions import StudyError
-from voicebot import pairing
+from voicebot import logs, pairing
 from voicebot.deps import VoiceDeps
 from voicebot.guard import DOORS, Doors, closed_doors, principal_of
 from voicebot.hosts import host_policy, is_loopback
 from voicebot.limits import RateLimiter, SessionSlots, client_key, retry_after
-from voicebot.principal import Principal, Scope
+from voicebot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from voicebot.metrics import ErrorKind
+from voicebot.principal import Kind, Principal, Scope
 from voicebot.session import VoiceSession
 from voicebot.webrtc import OfferError, ice_configuration, new_peer_connection, parse_offer
 
@@ -129,7 +131,9 @@ def create_app(deps: VoiceDeps, service: Any, devices: DeviceRegistry | None = N
     app = web.Application(middlewares=[security_headers, closed_doors], client_max_size=MAX_BODY)
     sessions = Sessions(options.max_sessions)
     app["deps"], app["service"], app["sessions"] = deps, service, sessions
-    app[DOORS] = Doors(host_policy(options.host, options.allowed_hosts), pairing_required(options), devices)
+    app[DOORS] = Doors(
+        host_policy(options.host, options.allowed_hosts), pairing_required(options), devices, options.metrics_token
+    )
     app[SLOTS] = SessionSlots(options.max_sessions, lambda: len(sessions.live))
     app[OFFER_LIMITER] = RateLimiter(options.offer_rate)
     app[PROFILE_LIMITER] = RateLimiter(options.profile_rate)
@@ -140,6 +144,7 @@ def create_app(deps: VoiceDeps, service: Any, devices: DeviceRegistry | None = N
     app.router.add_post("/api/learners", _create_learner)
     app.router.add_post("/api/offer", _offer)
     app.router.add_get("/api/metrics", _metrics)
+    app.router.add_get("/metrics", _prometheus)
     app.router.add_static("/static/", STATIC, follow_symlinks=False)
     app.on_shutdown.append(_shutdown)
     return app
@@ -216,13 +221,36 @@ def _is_loopback(request: web.Request) -> bool:
         return False
 
 
-async def _metrics(request: web.Request) -> web.Response:
-    # The Host check (guard.py) keeps a rebinding page out; this keeps other machines out.
-    principal_of(request)
-    if not _is_loopback(request):
+def _metrics_refusal(request: web.Request) -> web.Response | None:
+    """Metrics are for this computer (the local principal, from loopback) or a scraper with
+    the metrics token; a paired device never reads them. The Host check (guard.py) has
+    already kept a rebinding page out."""
+    who = principal_of(request)
+    if not who.allows(Scope.METRICS):
+        return _error(403, "metrics are for the computer running Viva (or a scraper with server.metrics_token)")
+    if who.kind is Kind.LOCAL and not _is_loopback(request):
         return _error(403, "metrics are only served to localhost")
+    return None
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    """Recent voice-to-voice percentiles as JSON (what the benchmarks read)."""
+    refused = _metrics_refusal(request)
+    if refused is not None:
+        return refused
     sessions = request.app["sessions"]
     return web.json_response({"sessions": len(sessions.live), "metrics": request.app["deps"].metrics.summary()})
+
+
+async def _prometheus(request: web.Request) -> web.Response:
+    """Every figure in Prometheus' text exposition format."""
+    refused = _metrics_refusal(request)
+    if refused is not None:
+        return refused
+    metrics = request.app["deps"].metrics
+    metrics.sessions(len(request.app["sessions"].live))
+    headers = {"Content-Type": METRICS_CONTENT_TYPE, "Cache-Control": "no-store"}
+    return web.Response(body=metrics.exposition(), headers=headers)
 
 
 async def _offer(request: web.Request) -> web.Response:
@@ -265,6 +293,9 @@ async def _start_session(request: web.Request, who: Principal) -> web.Response:
     except OfferError as exc:
         return _error(400, str(exc))
     session_id = f"s-{uuid.uuid4().hex[:12]}"
+    # Every task this request starts from here on (the session's, aiortc's for its connection)
+    # copies this context, so their log lines carry the session id (voicebot/logs.py).
+    logs.SESSION.set(session_id)
     pc = new_peer_connection(deps.settings.server.ice_servers)
     session = VoiceSession(session_id, learner_id, deps, pc, on_closed=sessions.remove)
     pc.on("track", session.attach_inbound)
@@ -282,6 +313,7 @@ async def _start_session(request: web.Request, who: Principal) -> web.Response:
         await pc.setLocalDescription(await pc.createAnswer())
     except Exception as exc:  # aiortc raises many types for bad SDP; none may become a 500
         await pc.close()
+        deps.metrics.error(ErrorKind.OFFER_REJECTED)
         log.info("rejected offer: %s", exc)
         return _error(400, f"malformed session description: {exc}")
     sessions.add(session)

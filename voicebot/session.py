@@ -30,6 +30,7 @@ from voicebot.answers import AnswerTaker
 from voicebot.bargein import BargeInPolicy
 from voicebot.biasing import COMMAND_HOTWORDS, answer_hotwords
 from voicebot.deps import VoiceDeps
+from voicebot.metrics import ErrorKind
 from voicebot.mouth import Mouth
 from voicebot.playback import PlaybackQueue, SpeechTrack
 
@@ -140,6 +141,7 @@ class VoiceSession:
             self.answers.partial(event.text, self.conversation.state)
         elif isinstance(event, FinalTranscript):
             self._speech_end_wall = time.monotonic() - event.ready_delay - (event.endpoint_at - event.speech_end)
+            self.deps.metrics.final_transcript(event)
             self.send({"type": "final", "text": event.text, "confidence": event.confidence})
             audio = self.answers.utterance_finished(event, self.conversation.state)
             self._offer(_Input("final", event.text, audio=audio))
@@ -186,6 +188,7 @@ class VoiceSession:
                 await self._reply(turns)
             except Exception:  # one failed turn must not leave the session deaf
                 self.log.exception("handling a %s failed", item.kind)
+                self.deps.metrics.error(ErrorKind.TURN_FAILED)
                 self.send({"type": "error", "message": "Sorry, something went wrong with that turn. Please try again."})
                 self._publish_state()
 

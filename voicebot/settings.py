@@ -28,6 +28,7 @@ from drills.options import ApiOptions, GradingOptions, StoreOptions
 from tts.options import TtsOptions
 from voicebot.config_loader import ConfigError, build, env_overrides, merge
 from voicebot.limits import RateLimit
+from voicebot.logs import LogFormat
 
 
 def _default_data_dir() -> Path:
@@ -68,6 +69,10 @@ class ServerOptions:
     names, the bind address and, bound to all interfaces, this machine's addresses and host
     name are always allowed. Any other `Host` gets 421 (DNS rebinding)."""
     pairing: PairingMode = PairingMode.AUTO
+    metrics_token: str = field(default="", repr=False)
+    """Lets a scraper (Prometheus) read `/metrics` from anywhere with `Authorization: Bearer
+    <token>` (at least 32 characters); empty = metrics for this computer only (loopback
+    serving). Paired devices never read metrics."""
     offer_rate: RateLimit = field(default_factory=RateLimit)
     """Per-client limit on `POST /api/offer` (a page's reconnects stay well inside it)."""
     profile_rate: RateLimit = field(default_factory=RateLimit)
@@ -93,6 +98,8 @@ class Settings:
     rasa: RasaOptions = field(default_factory=RasaOptions)
     cards: CardOptions = field(default_factory=CardOptions)
     """Flashcard scheduling: desired retention, daily limits ([cards] in viva.toml)."""
+    log_format: LogFormat = LogFormat.TEXT
+    """`text` (readable lines) or `json` (one object per line); `--log-format` overrides it."""
 
     @property
     def model_cache(self) -> Path:
@@ -122,4 +129,7 @@ def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | 
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
     values = merge(values, env_overrides(environ))
-    return build(Settings, values)
+    settings = build(Settings, values)
+    if settings.server.metrics_token and len(settings.server.metrics_token) < 32:
+        raise ConfigError("server.metrics_token must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+    return settings

@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from drills.exceptions import DrillsError
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
 _log = logging.getLogger(__name__)
@@ -38,9 +40,17 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with the store's connection settings (SQLite pragmas set on every connect)."""
+    """An engine with the store's connection settings (SQLite pragmas set on every connect).
+
+    PostgreSQL (`postgresql+psycopg://user:password@host/db`) needs the `postgres` extra."""
     if not _is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise DrillsError(
+                f"the study store at {make_url(url).render_as_string(hide_password=True)} needs the "
+                f"{exc.name} driver: pip install 'viva[postgres]'"
+            ) from exc
     _ensure_sqlite_dir(url)
     # API calls run in worker threads; wait for a writer rather than failing with "locked".
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})

@@ -39,9 +39,14 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'data' / 'viva.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty study store on each backend: a SQLite file, or a new database on the
+    run's real PostgreSQL server (skipped with the reason where PostgreSQL is absent)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'data' / 'viva.db'}"
+    server = request.getfixturevalue("postgres")
+    return server.url(server.new_database())
 
 
 @pytest.fixture

@@ -1,13 +1,13 @@
-"""Paired devices and pairing codes against a real SQLite store."""
+"""Paired devices and pairing codes against a real store (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from drills.devices import CODE_DIGITS, CODE_TTL, DeviceRegistry
@@ -71,15 +71,26 @@ def test_a_code_can_name_its_learner(registry: DeviceRegistry) -> None:
     assert grant is not None and grant.learner_name == "Bob Jones"
 
 
-def test_only_hashes_are_stored(registry: DeviceRegistry, db_url: str, ada: str) -> None:
+def stored_bytes(request: pytest.FixtureRequest, db_url: str) -> bytes:
+    """Everything the store holds: SQLite's files, or PostgreSQL's `pg_dump`."""
+    url = make_url(db_url)
+    if url.get_backend_name() == "postgresql":
+        return request.getfixturevalue("postgres").dump(url.database)
+    files = [database(db_url), database(db_url).with_name("viva.db-wal")]
+    return b"".join(path.read_bytes() for path in files if path.exists())
+
+
+def test_only_hashes_are_stored(
+    registry: DeviceRegistry, db_url: str, ada: str, request: pytest.FixtureRequest
+) -> None:
     code = registry.new_code()
     paired = registry.pair(code, ada, "Firefox on Linux")
     assert paired is not None
-    files = [database(db_url), database(db_url).with_name("viva.db-wal")]
-    raw = b"".join(path.read_bytes() for path in files if path.exists())
+    raw = stored_bytes(request, db_url)
+    assert b"Firefox on Linux" in raw  # the dump holds the device row
     assert paired.token.encode() not in raw and code.encode() not in raw
-    with sqlite3.connect(database(db_url)) as db:
-        (token_hash,) = db.execute("SELECT token_hash FROM devices").fetchone()
+    with make_engine(db_url).connect() as db:
+        (token_hash,) = db.execute(text("SELECT token_hash FROM devices")).one()
     assert len(token_hash) == 64 and token_hash != paired.token
 
 

@@ -1,4 +1,5 @@
-"""The study store: Alembic migrations, SQLite pragmas, durability of committed answers."""
+"""The study store on SQLite and PostgreSQL: Alembic migrations, SQLite pragmas, foreign
+keys, durability of committed answers."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from drills.store import (
@@ -21,38 +23,47 @@ from drills.store import (
 )
 from drills.store.database import MIGRATIONS_DIR
 
+TABLES = {
+    "learners",
+    "sessions",
+    "attempts",
+    "day_progress",
+    "plan_adjustments",
+    "baseline_results",
+    "card_decks",
+    "cards",
+    "card_reviews",
+    "devices",
+    "pairing_codes",
+}
 
-def test_upgrade_creates_the_directory_and_matches_the_models(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'deep' / 'er' / 'viva.db'}"
-    upgrade_database(url)
-    upgrade_database(url)  # idempotent at head
-    assert (tmp_path / "deep" / "er" / "viva.db").is_file()
-    engine = make_engine(url)
+
+def test_upgrade_matches_the_models(db_url: str) -> None:
+    upgrade_database(db_url)
+    upgrade_database(db_url)  # idempotent at head
+    engine = make_engine(db_url)
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
-        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
         assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
-    tables = set(inspect(engine).get_table_names())
-    assert {
-        "learners",
-        "sessions",
-        "attempts",
-        "day_progress",
-        "plan_adjustments",
-        "baseline_results",
-        "card_decks",
-        "cards",
-        "card_reviews",
-        "devices",
-        "pairing_codes",
-    } <= tables
+    assert set(inspect(engine).get_table_names()) >= TABLES
+    assert engine.dialect.name == make_url(db_url).get_backend_name()
     engine.dispose()
 
 
-def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'viva.db'}"
+def test_sqlite_gets_its_directory_and_pragmas(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'deep' / 'er' / 'viva.db'}"
+    upgrade_database(url)
+    assert (tmp_path / "deep" / "er" / "viva.db").is_file()
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_foreign_keys_are_enforced(db_url: str) -> None:
+    url = db_url
     upgrade_database(url)
     factory = make_session_factory(make_engine(url))
     with pytest.raises(IntegrityError), factory.begin() as db:
@@ -67,10 +78,10 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
         )
 
 
-def test_a_committed_answer_survives_a_new_process(tmp_path: Path) -> None:
+def test_a_committed_answer_survives_a_new_process(db_url: str) -> None:
     from datetime import date
 
-    url = f"sqlite:///{tmp_path / 'viva.db'}"
+    url = db_url
     upgrade_database(url)
     engine = make_engine(url)
     with make_session_factory(engine).begin() as db:
@@ -89,7 +100,7 @@ def test_a_committed_answer_survives_a_new_process(tmp_path: Path) -> None:
                 answer_history=[],
             )
         )
-    # No dispose, no checkpoint: a second engine (another process) must see the WAL'd row.
+    # No dispose, no checkpoint: a second engine (another process) must see the committed row.
     with make_session_factory(make_engine(url))() as other:
         attempt = other.scalars(select(Attempt)).one()
         assert len(attempt.answer_text or "") == 10_000
