@@ -9,6 +9,7 @@ the streaming layer commits longer answers window by window.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import zlib
@@ -23,6 +24,8 @@ from asr.models import resolve_model
 from asr.options import AsrOptions
 from asr.speech_gate import SpeechGate
 from asr.transcript import EMPTY, Transcript, Word
+
+log = logging.getLogger(__name__)
 
 MAX_WINDOW_S = 30
 _WINDOW_STEP_S = 10
@@ -45,6 +48,10 @@ class DecodeRequest:
     """Terms to bias towards (the current question's jargon, command words)."""
     previous_text: str | None = None
     """Text already committed in this utterance, for continuity across windows."""
+    fallback: bool = True
+    """Decode again in Whisper's 30 s window when the short window loops. Partials do not: the
+    fallback costs ~3x a decode, and a partial running it on the only decode worker made the
+    speculative final of "repeat" wait behind it (docs/architecture.md, "Decode scheduling")."""
 
 
 @dataclass(frozen=True)
@@ -131,9 +138,10 @@ class WhisperTranscriber:
             return Transcript(text="", no_speech_prob=1.0, duration=duration)
         window = window_seconds(duration, self.options.encoder_window)
         decoded = self._decode(audio, request, window)
-        if _looped(decoded.text) and window < MAX_WINDOW_S:
+        if _looped(decoded.text) and window < MAX_WINDOW_S and request.fallback:
             # A short window occasionally makes tiny.en loop on a short command; Whisper's own
             # 30 s window does not (docs/benchmarks.md), so that is the fallback.
+            log.debug("a %.1f s decode looped in a %d s window; decoding again in 30 s", duration, window)
             decoded = self._decode(audio, request, MAX_WINDOW_S)
         if _looped(decoded.text):
             decoded = decoded.collapsed(self._tokenizer)
