@@ -46,8 +46,9 @@ def is_command_phrase(text: str, phrases: tuple[str, ...]) -> bool:
 class CommandMatch:
     phrase: str
     ambiguous: bool
-    """The phrase is the start of a longer one ("repeat" of "repeat the question"): the learner
-    may not have finished, so the turn waits the command hangover before ending."""
+    """A single word ("stop" of "stop words are…"), or the start of a longer command ("repeat" of
+    "repeat the question"): the learner may not have finished, so the turn waits the command
+    hangover before ending."""
 
 
 def command_match(text: str, phrases: tuple[str, ...]) -> CommandMatch | None:
@@ -58,5 +59,5 @@ def command_match(text: str, phrases: tuple[str, ...]) -> CommandMatch | None:
     for phrase in phrases:
         if _words(phrase) == words:
             longer = any(len(w := _words(p)) > len(words) and w[: len(words)] == words for p in phrases)
-            return CommandMatch(phrase, longer)
+            return CommandMatch(phrase, longer or len(words) == 1)
     return None

@@ -68,8 +68,8 @@ class VadOptions:
     done_phrase_min_pause_ms: int = 300
     """A done-phrase ends an answer only after this much silence."""
     command_pause_ms: int = 150
-    """Silence after an unambiguous command (no longer command starts with it) that ends its turn
-    in any profile; an ambiguous one ("repeat", "skip") waits `command_hangover_ms`."""
+    """Silence after an unambiguous command ("repeat the question") that ends its turn in any
+    profile; a one-word command, or one a longer command starts with, waits `command_hangover_ms`."""
     command_max_s: float = 3.0
     """Only an utterance this short (pre-roll included) can be taken for a command."""
     min_speech_ms: int = 150
