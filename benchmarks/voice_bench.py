@@ -153,9 +153,9 @@ def _voice_stopped(learner: RtcLearner, since: float, level: float = 0.01, gap: 
 # overlaps Viva's voice is a barge-in, not a turn, and is counted apart.
 _CHROMIUM_LEAD_IN_S = 18.0  # Viva's greeting and first question take ~12 s
 _CHROMIUM_CYCLE = (
-    Line(COMMAND_IN_ANSWER, "repeat the question", 12.0),
-    Line(DONE_PHRASE, ANSWER, 16.0),
-    Line(COMMAND, "next", 14.0),
+    Line(COMMAND_IN_ANSWER, "repeat the question", 14.0),
+    Line(DONE_PHRASE, ANSWER, 26.0),
+    Line(COMMAND, "next", 16.0),
 )
 _EXPECTED_MODE = {COMMAND_IN_ANSWER: "answer", DONE_PHRASE: "answer", COMMAND: "command"}
 
