@@ -301,7 +301,7 @@ class StreamingPolicy:
             word_timestamps=final_grade,
             hotwords=self._hotwords,
             previous_text=live.utterance.prompt_text() if self._asr.condition_on_previous else None,
-            fallback=final_grade,
+            fallback=final_grade and not (kind is DecodeKind.SPECULATION and self._is_short(live)),
         )
         job = _Job(self._next_ticket, kind, live, window_start, until)
         self._next_ticket += 1
@@ -316,7 +316,8 @@ class StreamingPolicy:
         endpointer = self._endpointer
         if job.until >= endpointer.speech_end:
             # Still paused after the decoded audio: it may be the whole utterance.
-            live.hypothesis = _Hypothesis(transcript, job.window_start, job.until, final_grade=True)
+            final_grade = not transcript.collapsed  # a collapsed loop may still end a command turn
+            live.hypothesis = _Hypothesis(transcript, job.window_start, job.until, final_grade)
             self._check_early_end(live, out)
             if self._live is live:
                 self._emit_partial(live, transcript.text, job.until, out)
@@ -385,10 +386,10 @@ class StreamingPolicy:
                 closing.waiting = job.ticket
                 return
             landed = live.landed.get(job.ticket)
-            if landed is not None:
+            if landed is not None and not landed.collapsed:
                 self._emit_final(live, landed, out)
                 return
-            # the speculative decode failed: decode afresh
+            # the speculative decode failed, or looped on what is not a command: decode afresh
         window_start, audio = utterance.window(endpoint.end)
         if audio.shape[0] > MAX_WINDOW_S * SAMPLE_RATE:  # only under heavy load: commit, then decode the rest
             cut = window_start + (MAX_WINDOW_S - 1) * SAMPLE_RATE

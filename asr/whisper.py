@@ -49,9 +49,9 @@ class DecodeRequest:
     previous_text: str | None = None
     """Text already committed in this utterance, for continuity across windows."""
     fallback: bool = True
-    """Decode again in Whisper's 30 s window when the short window loops. Partials do not: the
-    fallback costs ~3x a decode, and a partial running it on the only decode worker made the
-    speculative final of "repeat" wait behind it (docs/architecture.md, "Decode scheduling")."""
+    """Decode again in Whisper's 30 s window when the short window loops; otherwise the repeats
+    are cut and the transcript says `collapsed`. The fallback costs ~3x a decode: partials and
+    the speculation of a short utterance skip it (docs/architecture.md, "Decode scheduling")."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,8 @@ class WhisperTranscriber:
             # 30 s window does not (docs/benchmarks.md), so that is the fallback.
             log.debug("a %.1f s decode looped in a %d s window; decoding again in 30 s", duration, window)
             decoded = self._decode(audio, request, MAX_WINDOW_S)
-        if _looped(decoded.text):
+        collapsed = _looped(decoded.text)
+        if collapsed:
             decoded = decoded.collapsed(self._tokenizer)
         opts = self.options
         silent = decoded.no_speech_prob > opts.no_speech_threshold and decoded.avg_logprob < opts.log_prob_threshold
@@ -159,6 +160,7 @@ class WhisperTranscriber:
             confidence=float(math.exp(decoded.avg_logprob)),
             no_speech_prob=decoded.no_speech_prob,
             duration=duration,
+            collapsed=collapsed,
         )
 
     def _decode(self, audio: np.ndarray, request: DecodeRequest, window: int) -> _Decoded:

@@ -157,7 +157,13 @@ _CHROMIUM_CYCLE = (
     Line(DONE_PHRASE, ANSWER, 26.0),
     Line(COMMAND, "next", 16.0),
 )
-_EXPECTED_MODE = {COMMAND_IN_ANSWER: "answer", DONE_PHRASE: "answer", COMMAND: "command"}
+_KIND_BY_MODE = {
+    (COMMAND_IN_ANSWER, "answer"): COMMAND_IN_ANSWER,
+    (COMMAND, "answer"): COMMAND_IN_ANSWER,  # e.g. "next" after feedback that asks to try again
+    (COMMAND_IN_ANSWER, "command"): COMMAND,
+    (COMMAND, "command"): COMMAND,
+    (DONE_PHRASE, "answer"): DONE_PHRASE,
+}
 
 
 def _chromium(server: VivaServer, voices: Voices, drills: int) -> tuple[dict[str, list[float]], list[str]]:
@@ -177,10 +183,10 @@ def _chromium(server: VivaServer, voices: Voices, drills: int) -> tuple[dict[str
                 notes.append(f"{turn.text!r}: no onset or reply found")
             elif turn.overlapped:
                 notes.append(f"{turn.text!r}: said while Viva was talking")
-            elif turn.mode != _EXPECTED_MODE[turn.kind]:
+            elif (turn.kind, turn.mode) not in _KIND_BY_MODE:
                 notes.append(f"{turn.text!r}: said in {turn.mode} mode")
             else:
-                results[turn.kind].append(turn.latency)
+                results[_KIND_BY_MODE[turn.kind, turn.mode]].append(turn.latency)
     return results, notes
 
 

@@ -11,11 +11,23 @@ from collections.abc import Sequence
 # (docs/benchmarks.md, "Biasing").
 COMMAND_HOTWORDS = "repeat skip hint next stop slower faster answer"
 
+# The dialogue takes these as commands whenever a learner is in a drill (the answer form lets
+# them through as control intents: dialogue/domain.yml); a few only make sense in one mode.
 _ANY_MODE = (
     "repeat",
     "repeat that",
+    "repeat the question",
     "say that again",
     "come again",
+    "next",
+    "next question",
+    "next one",
+    "skip",
+    "skip it",
+    "skip this one",
+    "skip this question",
+    "try again",
+    "let me try again",
     "stop",
     "pause",
     "slower",
@@ -25,22 +37,8 @@ _ANY_MODE = (
     "help",
 )
 _BY_MODE = {
-    # A question is open: the dialogue's answer form takes these as commands (dialogue/domain.yml).
-    "answer": (
-        "repeat the question",
-        "skip",
-        "skip it",
-        "skip this one",
-        "skip this question",
-        "hint",
-        "give me a hint",
-        "tell me the answer",
-        "what's the answer",
-        "i don't know",
-        "no idea",
-    ),
-    # Between questions: feedback was given, the learner moves on or tries again.
-    "command": ("repeat the question", "next", "next question", "next one", "try again", "let me try again", "skip"),
+    "answer": ("hint", "give me a hint", "tell me the answer", "what's the answer", "i don't know", "no idea"),
+    "command": ("tell me the answer", "what's the answer"),
     "idle": ("start", "start the drill", "let's start"),
 }
 

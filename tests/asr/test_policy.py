@@ -149,7 +149,7 @@ def test_a_partial_that_covers_the_whole_command_ends_it_without_waiting_for_the
 
 def test_partials_are_greedy_and_never_fall_back_while_finals_are_full_decodes() -> None:
     s = Script(EndpointProfile.ANSWER)
-    s.speak(2000)
+    s.speak(3300)
     s.silence(90)
     partial, speculation = s.pending(DecodeKind.PARTIAL)[0], s.pending(DecodeKind.SPECULATION)[0]
     assert (partial.request.beam_size, partial.request.fallback, partial.final_grade) == (1, False, False)
@@ -224,3 +224,43 @@ def test_offline_mode_decodes_each_utterance_once_with_no_partials() -> None:
     assert [j.kind for j in s.jobs] == [DecodeKind.FINAL]
     s.answer(DecodeKind.FINAL, "offline")
     assert s.finals()[0].text == "offline"
+
+
+def collapsed(text: str) -> Transcript:
+    return Transcript(text=text, collapsed=True)
+
+
+def test_a_short_utterance_is_speculated_without_the_fallback_and_a_collapsed_command_still_ends_it() -> None:
+    s = Script(EndpointProfile.ANSWER)
+    s.speak(900)
+    s.silence(90)
+    job = s.pending(DecodeKind.SPECULATION)[0]
+    assert not job.request.fallback  # a looping command is cut, not decoded again at 3x the cost
+    s.jobs.remove(job)
+    s._take(s.policy.decoded(job.ticket, collapsed("Repeat the question.")))
+    s.silence(200)
+    final = s.finals()[0]
+    assert final.text == "Repeat the question." and final.reason == "command_phrase"
+    assert not any(j.final_grade for j in s.jobs)
+
+
+def test_a_collapsed_speculation_that_is_not_a_command_gets_a_full_final_decode() -> None:
+    s = Script(EndpointProfile.COMMAND)
+    s.speak(1500)
+    s.silence(90)
+    job = s.pending(DecodeKind.SPECULATION)[0]
+    s.jobs.remove(job)
+    s._take(s.policy.decoded(job.ticket, collapsed("bagging averages trees")))
+    s.silence(300)
+    assert s.finals() == []
+    (final_job,) = s.pending(DecodeKind.FINAL)
+    assert final_job.request.fallback
+    s.answer(DecodeKind.FINAL, "bagging averages many trees")
+    assert s.finals()[0].text == "bagging averages many trees"
+
+
+def test_a_long_answer_is_speculated_with_the_fallback() -> None:
+    s = Script(EndpointProfile.ANSWER)
+    s.speak(5000, busy=True)
+    s.silence(90, busy=True)
+    assert s.pending(DecodeKind.SPECULATION)[0].request.fallback
