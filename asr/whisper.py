@@ -77,8 +77,26 @@ def _looped(text: str) -> bool:
     return bool(_REPEAT.search(text))
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _collapse_repeats(text: str) -> str:
-    return _REPEAT.sub(r"\1", text)
+    """Keep each immediately repeated phrase once, and drop the start of one more repeat that
+    the token cap cut short: "Repeat the question. Repeat the question. Repeat the" → "Repeat
+    the question."."""
+    units = [_WORD.findall(m.group(1).lower()) for m in _REPEAT.finditer(text)]
+    text = _REPEAT.sub(r"\1", text).rstrip()
+    if units:
+        unit = units[-1]
+        tokens = text.split()
+        words = [w.lower() for t in tokens for w in _WORD.findall(t)]
+        for k in range(min(len(unit) - 1, len(tokens) - 1), 0, -1):  # k trailing tokens
+            last = [w.lower() for t in tokens[-k:] for w in _WORD.findall(t)]
+            n = len(last)
+            if 0 < n < len(unit) and last == unit[:n] and words[-n - len(unit) : -n] == unit:
+                text = " ".join(tokens[:-k])
+                break
+    return text
 
 
 class Transcriber(Protocol):
