@@ -73,11 +73,26 @@ _REPEAT = re.compile(r"\b((?:\w+\W+){2,}?\w+)(?:\W+\1\b)+", re.IGNORECASE)
 """A phrase of three or more words said again immediately: "repeat the question repeat the question"."""
 
 
-def _looped(text: str) -> bool:
-    return bool(_REPEAT.search(text))
-
-
 _WORD = re.compile(r"\w+")
+
+
+def _restarted(text: str) -> str | None:
+    """A whole text that is one phrase (3+ words) and the start (2+ words) of it again, as a
+    short command loops when the token cap cuts it: "repeat the question repeat the" → "repeat
+    the question". None for any other text."""
+    tokens = text.split()
+    token_words = [_WORD.findall(t.lower()) for t in tokens]
+    words = [w for tw in token_words for w in tw]
+    for k in range(1, len(tokens)):  # the restart is the last k tokens
+        tail = [w for tw in token_words[-k:] for w in tw]
+        unit = words[: len(words) - len(tail)]
+        if 2 <= len(tail) < len(unit) and len(unit) >= 3 and unit[: len(tail)] == tail:
+            return " ".join(tokens[:-k])
+    return None
+
+
+def _looped(text: str) -> bool:
+    return bool(_REPEAT.search(text)) or _restarted(text) is not None
 
 
 def _collapse_repeats(text: str) -> str:
@@ -96,7 +111,7 @@ def _collapse_repeats(text: str) -> str:
             if 0 < n < len(unit) and last == unit[:n] and words[-n - len(unit) : -n] == unit:
                 text = " ".join(tokens[:-k])
                 break
-    return text
+    return _restarted(text) or text
 
 
 class Transcriber(Protocol):

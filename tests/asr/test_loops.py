@@ -14,6 +14,9 @@ from asr.whisper import _collapse_repeats, _looped
         ("I don't know. I don't know. I don't", "I don't know."),
         ("skip this one skip this one skip", "skip this one"),
         ("A b c d. A b c d. and more words", "A b c d. and more words"),
+        # a command and the start of it again, cut by the cap before a whole repeat
+        ("repeat the question repeat the", "repeat the question"),
+        ("Repeat the question. Repeat the", "Repeat the question."),
     ],
 )
 def test_a_loop_is_cut_to_one_phrase(text: str, kept: str) -> None:
@@ -21,7 +24,9 @@ def test_a_loop_is_cut_to_one_phrase(text: str, kept: str) -> None:
     assert _collapse_repeats(text) == kept
 
 
-def test_text_without_an_immediate_repeat_is_not_a_loop() -> None:
-    text = "The question is not repeated; the question ends here."
+@pytest.mark.parametrize(
+    "text", ["The question is not repeated; the question ends here.", "the gradient of the loss", "next next"]
+)
+def test_text_without_an_immediate_repeat_is_not_a_loop(text: str) -> None:
     assert not _looped(text)
     assert _collapse_repeats(text) == text
