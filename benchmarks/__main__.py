@@ -13,7 +13,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-SECTIONS = ("tts", "vad", "asr", "load", "dialogue", "voice")
+SECTIONS = ("tts", "vad", "asr", "load", "memory", "dialogue", "voice")
 
 
 def main() -> int:
@@ -63,6 +63,10 @@ def main() -> int:
                 from benchmarks import load_bench
 
                 print(load_bench.run(say, Path(models), args.quick), flush=True)
+    if "memory" in args.sections:
+        from benchmarks import memory_bench
+
+        print(memory_bench.run(), flush=True)
     if "dialogue" in args.sections:
         from benchmarks import dialogue_bench
 

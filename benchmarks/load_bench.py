@@ -101,8 +101,9 @@ def run(say: Callable[[str], np.ndarray], cache: Path, quick: bool) -> str:
                 ]
             )
         pool.close()
-    return table(
+    scheduling = table(
         "Recogniser under load: end of speech → final transcript, sessions sharing one decode pool",
         ["workers × threads", "sessions", "commands", "command p50", "command p95", "answer p50", "answer p95"],
         rows,
     )
+    return scheduling

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from voicebot.config_loader import ConfigError
+from voicebot.native_memory import cap_malloc_arenas
 from voicebot.settings import Settings, load_settings
 
 # Quiet, bounded native threading before any model library loads (2-core laptops).
@@ -16,24 +17,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
-def _cap_malloc_arenas(arenas: int = 2) -> None:
-    """glibc gives every thread that allocates its own malloc arena (up to 8 per core) and keeps
-    what it frees there: with the decode, TTS and I/O threads of many sessions, ~100 MB of the
-    voice process's RSS (docs/benchmarks.md, "Memory"). Same as MALLOC_ARENA_MAX=2; other libcs
-    are left alone."""
-    if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    m_arena_max = -8  # from glibc's malloc.h
-    libc.mallopt(m_arena_max, arenas)
-
-
-_cap_malloc_arenas()
+cap_malloc_arenas()  # before any thread allocates: see voicebot/native_memory.py
 
 
 def _parser() -> argparse.ArgumentParser:

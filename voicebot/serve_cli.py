@@ -101,6 +101,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     from tts.speaker import Speaker, load_engine
     from voicebot.deps import VoiceDeps
     from voicebot.metrics import Metrics
+    from voicebot.native_memory import trim_periodically
     from voicebot.server import create_app
     from voicebot.webrtc import allow_loopback_candidates
 
@@ -123,6 +124,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     await asyncio.to_thread(speaker.prerender, FIXED_PROMPTS)
     gate = await asyncio.to_thread(SpeechGate)
     tts_executor = ThreadPoolExecutor(max_workers=max(1, settings.server.tts_workers), thread_name_prefix="tts")
+    trimmer = asyncio.create_task(trim_periodically(), name="trim-native-memory")
     runner: web.AppRunner | None = None
     try:
         async with running_stack(settings, progress=say) as stack:
@@ -138,6 +140,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
             await stop.wait()
             say("Stopping …")
     finally:
+        trimmer.cancel()
         if runner is not None:
             await runner.cleanup()
         tts_executor.shutdown(wait=False, cancel_futures=True)
