@@ -1,8 +1,9 @@
-"""Spotting a trailing done-phrase ("that's my answer") in a transcript."""
+"""Spotting a trailing done-phrase ("that's my answer") or a whole command ("skip") in a transcript."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _PUNCT = re.compile(r"[^\w\s']")
 
@@ -38,5 +39,25 @@ def _strip_tail_words(text: str, count: int) -> str:
 
 def is_command_phrase(text: str, phrases: tuple[str, ...]) -> bool:
     """True when the whole utterance is one of the short commands ("skip", "repeat the question")."""
+    return command_match(text, phrases) is not None
+
+
+@dataclass(frozen=True)
+class CommandMatch:
+    phrase: str
+    ambiguous: bool
+    """A single word ("stop" of "stop words are…"), or the start of a longer command ("repeat" of
+    "repeat the question"): the learner may not have finished, so the turn waits the command
+    hangover before ending."""
+
+
+def command_match(text: str, phrases: tuple[str, ...]) -> CommandMatch | None:
+    """The command `text` is, in full, or None (case and punctuation ignored)."""
     words = _words(text)
-    return bool(words) and any(words == _words(phrase) for phrase in phrases)
+    if not words:
+        return None
+    for phrase in phrases:
+        if _words(phrase) == words:
+            longer = any(len(w := _words(p)) > len(words) and w[: len(words)] == words for p in phrases)
+            return CommandMatch(phrase, longer or len(words) == 1)
+    return None

@@ -42,7 +42,7 @@ class Endpoint:
     speech_end: int
     end: int
     reason: str
-    """`silence`, `done_phrase` or `forced` (a button, end of stream)."""
+    """`silence`, `done_phrase`, `command_phrase` or `forced` (a button, end of stream)."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,8 @@ class Endpointer:
         self._voiced_frames = 0
         self._unvoiced_run = 0
         self._voiced_run = 0
-        self._done_phrase_at: int | None = None
+        self._early_pause_ms: int | None = None
+        self._early_reason = ""
 
     @property
     def in_utterance(self) -> bool:
@@ -119,7 +120,7 @@ class Endpointer:
             self._speech_end = self.now
             if self._state is _State.PAUSE and self._voiced_run >= _RESUME_FRAMES:
                 self._state = _State.SPEECH
-                self._done_phrase_at = None
+                self._early_pause_ms = None
                 events.append(Resume(self.now - _RESUME_FRAMES * FRAME_SAMPLES))
         else:
             self._voiced_run = 0
@@ -138,17 +139,23 @@ class Endpointer:
             events.append(SegmentCut(self.now))
         return events
 
-    def done_phrase_heard(self, covered_until: int) -> list[BoundaryEvent]:
-        """The recogniser found a done-phrase at the end of audio decoded up to `covered_until`.
+    def end_early(self, covered_until: int, min_pause_ms: int, reason: str) -> list[BoundaryEvent]:
+        """The recogniser found the utterance complete in audio decoded up to `covered_until`: a
+        done-phrase at its end, or a whole command.
 
-        It ends the answer once the learner has been silent for `done_phrase_min_pause_ms`
-        (now or on a later frame), unless they carried on speaking after the decoded audio.
+        It ends once the learner has been silent for `min_pause_ms` (now or on a later frame), or
+        the profile's hangover if that is shorter, unless they carried on after the decoded audio.
         """
         if self._state is not _State.PAUSE or covered_until < self._speech_end:
             return []
-        self._done_phrase_at = covered_until
+        if self._early_pause_ms is None or min_pause_ms < self._early_pause_ms:
+            self._early_pause_ms, self._early_reason = min_pause_ms, reason
         end = self._check_end()
         return [end] if end else []
+
+    def done_phrase_heard(self, covered_until: int) -> list[BoundaryEvent]:
+        """A done-phrase ends the answer after `done_phrase_min_pause_ms` of silence."""
+        return self.end_early(covered_until, self.options.done_phrase_min_pause_ms, "done_phrase")
 
     def force_end(self) -> list[BoundaryEvent]:
         """End the current utterance now (a "done" button, the end of the stream)."""
@@ -182,8 +189,8 @@ class Endpointer:
 
     def _check_end(self) -> BoundaryEvent | None:
         silence = self._silence_ms()
-        if self._done_phrase_at is not None and silence >= self.options.done_phrase_min_pause_ms:
-            return self._finish("done_phrase")
+        if self._early_pause_ms is not None and silence >= self._early_pause_ms:
+            return self._finish(self._early_reason)
         if silence >= self.options.hangover_ms(self.profile):
             return self._finish("silence")
         return None

@@ -67,6 +67,11 @@ class VadOptions:
     """Survives 1-2 s thinking pauses; a done-phrase ends an answer sooner."""
     done_phrase_min_pause_ms: int = 300
     """A done-phrase ends an answer only after this much silence."""
+    command_pause_ms: int = 150
+    """Silence after an unambiguous command ("repeat the question") that ends its turn in any
+    profile; a one-word command, or one a longer command starts with, waits `command_hangover_ms`."""
+    command_max_s: float = 3.0
+    """Only an utterance this short (pre-roll included) can be taken for a command."""
     min_speech_ms: int = 150
     """Shorter bursts (clicks, coughs) are discarded without a transcript."""
     max_segment_s: float = 120.0
@@ -113,8 +118,9 @@ class VadOptions:
             "let me try again",
         )
     )
-    """An utterance that is exactly one of these ends after `done_phrase_min_pause_ms` even under
-    the patient `answer` profile, so "skip" does not wait out the answer hangover."""
+    """The default command set: an utterance that is exactly one of these ends within the command
+    hangover in any profile, so "skip" does not wait out the answer hangover. A client passes the
+    commands of the bot's current mode instead (`StreamingRecognizer.set_context`)."""
 
     def hangover_ms(self, profile: EndpointProfile) -> int:
         if profile is EndpointProfile.COMMAND:

@@ -29,6 +29,9 @@ class Transcript:
     no_speech_prob: float = 0.0
     duration: float = 0.0
     """Seconds of audio decoded."""
+    collapsed: bool = False
+    """The decode looped and the repeats were cut (no 30 s fallback was asked for); a full
+    decode may read the audio differently."""
 
     @property
     def is_empty(self) -> bool:

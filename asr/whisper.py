@@ -9,6 +9,7 @@ the streaming layer commits longer answers window by window.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import zlib
@@ -23,6 +24,8 @@ from asr.models import resolve_model
 from asr.options import AsrOptions
 from asr.speech_gate import SpeechGate
 from asr.transcript import EMPTY, Transcript, Word
+
+log = logging.getLogger(__name__)
 
 MAX_WINDOW_S = 30
 _WINDOW_STEP_S = 10
@@ -45,6 +48,10 @@ class DecodeRequest:
     """Terms to bias towards (the current question's jargon, command words)."""
     previous_text: str | None = None
     """Text already committed in this utterance, for continuity across windows."""
+    fallback: bool = True
+    """Decode again in Whisper's 30 s window when the short window loops; otherwise the repeats
+    are cut and the transcript says `collapsed`. The fallback costs ~3x a decode: partials and
+    the speculation of a short utterance skip it (docs/architecture.md, "Decode scheduling")."""
 
 
 @dataclass(frozen=True)
@@ -66,12 +73,45 @@ _REPEAT = re.compile(r"\b((?:\w+\W+){2,}?\w+)(?:\W+\1\b)+", re.IGNORECASE)
 """A phrase of three or more words said again immediately: "repeat the question repeat the question"."""
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _restarted(text: str) -> str | None:
+    """A whole text that is one phrase (3+ words) and the start (2+ words) of it again, as a
+    short command loops when the token cap cuts it: "repeat the question repeat the" → "repeat
+    the question". None for any other text."""
+    tokens = text.split()
+    token_words = [_WORD.findall(t.lower()) for t in tokens]
+    words = [w for tw in token_words for w in tw]
+    for k in range(1, len(tokens)):  # the restart is the last k tokens
+        tail = [w for tw in token_words[-k:] for w in tw]
+        unit = words[: len(words) - len(tail)]
+        if 2 <= len(tail) < len(unit) and len(unit) >= 3 and unit[: len(tail)] == tail:
+            return " ".join(tokens[:-k])
+    return None
+
+
 def _looped(text: str) -> bool:
-    return bool(_REPEAT.search(text))
+    return bool(_REPEAT.search(text)) or _restarted(text) is not None
 
 
 def _collapse_repeats(text: str) -> str:
-    return _REPEAT.sub(r"\1", text)
+    """Keep each immediately repeated phrase once, and drop the start of one more repeat that
+    the token cap cut short: "Repeat the question. Repeat the question. Repeat the" → "Repeat
+    the question."."""
+    units = [_WORD.findall(m.group(1).lower()) for m in _REPEAT.finditer(text)]
+    text = _REPEAT.sub(r"\1", text).rstrip()
+    if units:
+        unit = units[-1]
+        tokens = text.split()
+        words = [w.lower() for t in tokens for w in _WORD.findall(t)]
+        for k in range(min(len(unit) - 1, len(tokens) - 1), 0, -1):  # k trailing tokens
+            last = [w.lower() for t in tokens[-k:] for w in _WORD.findall(t)]
+            n = len(last)
+            if 0 < n < len(unit) and last == unit[:n] and words[-n - len(unit) : -n] == unit:
+                text = " ".join(tokens[:-k])
+                break
+    return _restarted(text) or text
 
 
 class Transcriber(Protocol):
@@ -131,11 +171,13 @@ class WhisperTranscriber:
             return Transcript(text="", no_speech_prob=1.0, duration=duration)
         window = window_seconds(duration, self.options.encoder_window)
         decoded = self._decode(audio, request, window)
-        if _looped(decoded.text) and window < MAX_WINDOW_S:
+        if _looped(decoded.text) and window < MAX_WINDOW_S and request.fallback:
             # A short window occasionally makes tiny.en loop on a short command; Whisper's own
             # 30 s window does not (docs/benchmarks.md), so that is the fallback.
+            log.debug("a %.1f s decode looped in a %d s window; decoding again in 30 s", duration, window)
             decoded = self._decode(audio, request, MAX_WINDOW_S)
-        if _looped(decoded.text):
+        collapsed = _looped(decoded.text)
+        if collapsed:
             decoded = decoded.collapsed(self._tokenizer)
         opts = self.options
         silent = decoded.no_speech_prob > opts.no_speech_threshold and decoded.avg_logprob < opts.log_prob_threshold
@@ -151,6 +193,7 @@ class WhisperTranscriber:
             confidence=float(math.exp(decoded.avg_logprob)),
             no_speech_prob=decoded.no_speech_prob,
             duration=duration,
+            collapsed=collapsed,
         )
 
     def _decode(self, audio: np.ndarray, request: DecodeRequest, window: int) -> _Decoded:

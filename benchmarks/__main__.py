@@ -13,7 +13,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-SECTIONS = ("tts", "vad", "asr", "dialogue", "voice", "cards", "grading")
+SECTIONS = ("tts", "vad", "asr", "load", "memory", "dialogue", "voice", "cards", "grading")
 
 
 def main() -> int:
@@ -39,21 +39,34 @@ def main() -> int:
         from benchmarks import vad_bench
 
         print(vad_bench.run(clips), flush=True)
-    if "asr" in args.sections:
+    if "asr" in args.sections or "load" in args.sections:
+        from functools import cache
+
         from asr.audio import to_16k
-        from benchmarks import asr_bench
         from tts.options import TtsOptions
         from tts.speaker import Speaker, load_engine
 
         tts_options = TtsOptions(deterministic=True)
         speaker = Speaker(load_engine(tts_options), tts_options)
 
+        @cache
         def say(text: str):
             chunk = speaker.render(text)
             return to_16k(chunk.samples, chunk.sample_rate)
 
-        with tempfile.TemporaryDirectory() as cache:
-            print(asr_bench.run(clips, say, Path(cache), args.quick), flush=True)
+        with tempfile.TemporaryDirectory() as models:
+            if "asr" in args.sections:
+                from benchmarks import asr_bench
+
+                print(asr_bench.run(clips, say, Path(models), args.quick), flush=True)
+            if "load" in args.sections:
+                from benchmarks import load_bench
+
+                print(load_bench.run(say, Path(models), args.quick), flush=True)
+    if "memory" in args.sections:
+        from benchmarks import memory_bench
+
+        print(memory_bench.run(), flush=True)
     if "dialogue" in args.sections:
         from benchmarks import dialogue_bench
 

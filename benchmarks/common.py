@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import os
 import resource
+import subprocess
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -44,8 +47,26 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+@cache
+def run_stamp() -> str:
+    """The commit the benchmarks run on (`+dirty` with uncommitted changes) and today's date."""
+    repo = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    if git("status", "--porcelain", "--untracked-files=no"):
+        commit += "+dirty"
+    return f"{commit}, {time.strftime('%Y-%m-%d')}"
+
+
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A GitHub-markdown table, so the output can be pasted into docs/benchmarks.md."""
-    lines = [f"\n### {title}\n", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    """A GitHub-markdown table, so the output can be pasted into docs/benchmarks.md; its title
+    carries the commit and date it ran on."""
+    lines = [f"\n### {title} ({run_stamp()})\n", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)

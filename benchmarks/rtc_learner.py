@@ -20,6 +20,7 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from asr.audio import float32_to_int16
+from benchmarks.speech_marks import voiced_span
 from voicebot.playback import FRAME, OUT_RATE, FrameClock, pcm_frame, to_frames
 
 
@@ -123,12 +124,14 @@ class RtcLearner:
         self._channel.send(json.dumps(message))
 
     async def say(self, samples_16k: np.ndarray) -> float:
-        """Speak and wait until the last sample left; returns that moment (monotonic)."""
-        self.mic.play(upsample(samples_16k))
+        """Speak and wait until the clip has been sent; returns when its last voiced sample was
+        spoken (monotonic): the clip's trailing silence is not part of the learner's speech."""
+        duration = self.mic.play(upsample(samples_16k))
         while self.mic.busy:
             await asyncio.sleep(0.01)
         assert self.mic.last_speech_sent is not None
-        return self.mic.last_speech_sent
+        clip_end = self.mic.last_speech_sent + FRAME / OUT_RATE  # the last frame covers 20 ms from then
+        return clip_end - (duration - voiced_span(samples_16k, 16_000).end_s)
 
     async def wait_for(
         self, predicate: Callable[[dict[str, Any]], bool], timeout: float, since: float = 0.0

@@ -40,6 +40,10 @@ class PiperEngine:
         # Bounded explicitly so TTS and Whisper do not oversubscribe a 2-core machine.
         session_options.intra_op_num_threads = options.threads
         session_options.inter_op_num_threads = 1
+        # ONNX Runtime's CPU arena keeps the peak of every synthesis: one 20 s sentence left the
+        # process ~600 MB larger for good. Without it, memory returns after each sentence at no
+        # measurable speed cost (docs/benchmarks.md, "Memory").
+        session_options.enable_cpu_mem_arena = False
         self._voice = PiperVoice(
             config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
             session=onnxruntime.InferenceSession(

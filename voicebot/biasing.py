@@ -1,4 +1,6 @@
-"""What the voice bot tells Whisper to listen for (hotwords), from the bot's last payload."""
+"""What the voice bot tells the recogniser to listen for, from the bot's last payload: Whisper
+hotwords, and the commands of the current mode (a short utterance that is one of them ends its
+turn within the command hangover, whatever the endpoint profile)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,43 @@ from collections.abc import Sequence
 # (docs/benchmarks.md, "Biasing").
 COMMAND_HOTWORDS = "repeat skip hint next stop slower faster answer"
 
+# The dialogue takes these as commands whenever a learner is in a drill (the answer form lets
+# them through as control intents: dialogue/domain.yml); a few only make sense in one mode.
+_ANY_MODE = (
+    "repeat",
+    "repeat that",
+    "repeat the question",
+    "say that again",
+    "come again",
+    "next",
+    "next question",
+    "next one",
+    "skip",
+    "skip it",
+    "skip this one",
+    "skip this question",
+    "try again",
+    "let me try again",
+    "stop",
+    "pause",
+    "slower",
+    "slow down",
+    "faster",
+    "speed up",
+    "help",
+)
+_BY_MODE = {
+    "answer": ("hint", "give me a hint", "tell me the answer", "what's the answer", "i don't know", "no idea"),
+    "command": ("tell me the answer", "what's the answer"),
+    "idle": ("start", "start the drill", "let's start"),
+}
+
 
 def answer_hotwords(terms: Sequence[str]) -> str:
     """The biasing while a question is open: its key terms, then the command words."""
     return " ".join([*terms, COMMAND_HOTWORDS])
+
+
+def commands_for(mode: str) -> tuple[str, ...]:
+    """The spoken commands of the bot's `mode` (`answer`, `command`, `idle`, …)."""
+    return _ANY_MODE + _BY_MODE.get(mode, ())

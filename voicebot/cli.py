@@ -8,12 +8,16 @@ import sys
 from collections.abc import Sequence
 
 from voicebot.config_loader import ConfigError
+from voicebot.native_memory import cap_malloc_arenas
 from voicebot.settings import Settings, load_settings
 
 # Quiet, bounded native threading before any model library loads (2-core laptops).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+cap_malloc_arenas()  # before any thread allocates: see voicebot/native_memory.py
 
 
 def _parser() -> argparse.ArgumentParser:

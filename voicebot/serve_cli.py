@@ -127,6 +127,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     from tts.speaker import Speaker, load_engine
     from voicebot.deps import VoiceDeps
     from voicebot.metrics import Metrics
+    from voicebot.native_memory import trim_periodically
     from voicebot.observed import ObservedDialogue, ObservedGrader, ObservedTranscriber
     from voicebot.server import create_app, pairing_required
     from voicebot.webrtc import allow_loopback_candidates
@@ -150,6 +151,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     await asyncio.to_thread(speaker.prerender, FIXED_PROMPTS)
     gate = await asyncio.to_thread(SpeechGate)
     tts_executor = ThreadPoolExecutor(max_workers=max(1, settings.server.tts_workers), thread_name_prefix="tts")
+    trimmer = asyncio.create_task(trim_periodically(), name="trim-native-memory")
     runner: web.AppRunner | None = None
     serve_file: Path | None = None
     try:
@@ -174,6 +176,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     finally:
         if serve_file is not None:
             serve_file.unlink(missing_ok=True)
+        trimmer.cancel()
         if runner is not None:
             await runner.cleanup()
         tts_executor.shutdown(wait=False, cancel_futures=True)

@@ -28,7 +28,7 @@ from dialogue.conversation import START_INTENTS, AnswerAudio, Conversation
 from dialogue.payload import BotTurn, TurnState
 from voicebot.answers import AnswerTaker
 from voicebot.bargein import BargeInPolicy
-from voicebot.biasing import COMMAND_HOTWORDS, answer_hotwords
+from voicebot.biasing import COMMAND_HOTWORDS, answer_hotwords, commands_for
 from voicebot.deps import VoiceDeps
 from voicebot.metrics import ErrorKind
 from voicebot.mouth import Mouth
@@ -78,6 +78,7 @@ class VoiceSession:
             vad=deps.settings.vad,
             profile=EndpointProfile.COMMAND,
             hotwords=COMMAND_HOTWORDS,
+            commands=commands_for("command"),
         )
         self.answers = AnswerTaker(deps, learner_id, self._spawn)
         self.barge_in = BargeInPolicy()
@@ -206,11 +207,14 @@ class VoiceSession:
             self._schedule_reprompt()
 
     def _apply(self, state: TurnState) -> None:
-        """The bot's payload sets endpointing, biasing and the speaking rate."""
+        """The bot's payload sets endpointing, biasing, the mode's commands and the speaking rate."""
+        commands = commands_for(state.mode)
         if state.answering:
-            self.recognizer.set_context(profile=EndpointProfile.ANSWER, hotwords=answer_hotwords(state.terms))
+            self.recognizer.set_context(
+                profile=EndpointProfile.ANSWER, hotwords=answer_hotwords(state.terms), commands=commands
+            )
         else:
-            self.recognizer.set_context(profile=EndpointProfile.COMMAND, hotwords=COMMAND_HOTWORDS)
+            self.recognizer.set_context(profile=EndpointProfile.COMMAND, hotwords=COMMAND_HOTWORDS, commands=commands)
         if state.rate:
             self.mouth.rate = state.rate
         self.answers.state_changed(state)

@@ -111,3 +111,13 @@ def test_resume_event_marks_speech_after_pause() -> None:
     events = run(ep, [(True, 600), (False, 300), (True, 90)])
     assert kinds(events) == ["Onset", "Pause", "Resume"]
     assert isinstance(events[1], Pause) and isinstance(events[2], Resume)
+
+
+def test_an_early_end_takes_its_own_pause_and_reason_and_is_cancelled_by_speech() -> None:
+    ep = Endpointer(VadOptions(), EndpointProfile.ANSWER)
+    run(ep, [(True, 900), (False, 90)])
+    assert ep.end_early(covered_until=ep.now, min_pause_ms=150, reason="command_phrase") == []
+    run(ep, [(True, 90)])  # the learner carried on: the early end is forgotten
+    assert "Endpoint" not in kinds(run(ep, [(False, 600)]))
+    events = ep.end_early(covered_until=ep.now, min_pause_ms=150, reason="command_phrase")
+    assert kinds(events) == ["Endpoint"] and events[0].reason == "command_phrase"

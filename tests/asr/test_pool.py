@@ -54,3 +54,22 @@ async def test_cancelled_waiters_give_their_slot_back() -> None:
     assert (await pool.decode(audio, DecodeRequest(hotwords="c"))).text == "c"
     assert pool.load == 0
     pool.close()
+
+
+async def test_under_load_from_many_sessions_finals_run_next_in_arrival_order() -> None:
+    """Six sessions keep partials queued; two sessions' finals arrive: each runs as soon as the
+    decode in progress ends, in arrival order, before any partial that was waiting."""
+    engine = SlowEcho()
+    pool = DecodePool(engine, workers=1)
+    audio = np.zeros(1600, np.float32)
+    running = asyncio.create_task(pool.decode(audio, DecodeRequest(hotwords="busy"), PARTIAL))
+    await asyncio.sleep(0.01)
+    waiting = [
+        asyncio.create_task(pool.decode(audio, DecodeRequest(hotwords=f"partial s{i}"), PARTIAL)) for i in range(6)
+    ]
+    await asyncio.sleep(0.01)
+    finals = [asyncio.create_task(pool.decode(audio, DecodeRequest(hotwords=f"final s{i}"), FINAL)) for i in (3, 1)]
+    await asyncio.gather(running, *waiting, *finals)
+    assert engine.order[:3] == ["busy", "final s3", "final s1"]
+    assert sorted(engine.order[3:]) == [f"partial s{i}" for i in range(6)]
+    pool.close()
