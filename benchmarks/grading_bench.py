@@ -16,6 +16,7 @@ from benchmarks.common import ms, pct, table
 from drills.content_loader import load_pack
 from drills.grading.calibration import JUDGEMENTS, agreement, confusion
 from drills.grading.keyword import KeyPointGrader
+from drills.grading.resolve import resolve
 from drills.grading.result import LABELS
 from drills.grading.tsv import gradable, groups, label_rows, read_table
 
@@ -76,6 +77,32 @@ def _by_kind(rows, pack, grader) -> list[list[object]]:
         counts[row["kind"]][0] += row["label"] == label
         counts[row["kind"]][1] += 1
     return [[kind, n, f"{right / n:.2f}"] for kind, (right, n) in sorted(counts.items())]
+
+
+def _wrong_statements(rows, pack, grader) -> list[list[object]]:
+    """Wrong-statement recall and precision on points with content `wrong` versions and without."""
+    out = []
+    for split in ("heldout", "train"):
+        part = [r for r in rows if r["split"] == split]
+        if not part:
+            continue
+        predicted = label_rows(part, grader, pack)
+        with_versions = [_has_wrong_versions(r, pack) for r in part]
+        for name, wanted in (("with `wrong` versions", True), ("without", False)):
+            pairs = [(r["label"], p) for r, p, w in zip(part, predicted, with_versions, strict=True) if w == wanted]
+            gold = sum(g == "wrong" for g, _ in pairs)
+            called = sum(p == "wrong" for _, p in pairs)
+            right = sum(g == p == "wrong" for g, p in pairs)
+            out.append(
+                [split, name, len(pairs), gold, called, right,
+                 f"{right / gold:.2f}" if gold else "-", f"{right / called:.2f}" if called else "-"]
+            )  # fmt: skip
+    return out
+
+
+def _has_wrong_versions(row, pack) -> bool:
+    point = resolve([row["key_point"]], pack.item(row["question"]).key_points)[row["key_point"]]
+    return bool(point and point.wrong)
 
 
 def _latency(rows, pack, grader) -> list[list[object]]:
@@ -152,6 +179,13 @@ def run(quick: bool = False) -> str:
     )
     out.append(table("Grading: held-out accuracy by kind of answer", ["kind", "judgements", "accuracy"],
                      _by_kind(rows, pack, semantic)))  # fmt: skip
+    out.append(
+        table(
+            "Grading: wrong statements, key points with the content's `wrong` versions and without (semantic)",
+            ["questions", "key points", "judgements", "labelled wrong", "called wrong", "both", "recall", "precision"],
+            _wrong_statements(rows, pack, semantic),
+        )
+    )
     out.append(
         table(
             "Grading: latency per answer (semantic, through the worker process)",

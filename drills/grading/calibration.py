@@ -6,6 +6,8 @@ question; `asr.tsv` holds Piper → faster-whisper transcripts of the strong one
 says recognition lost a point; `python -m drills.grading.calibration` expands both into
 `judgements.tsv` (one row per answer × key point, the table `viva grade` reads). `split.yaml`
 names the held-out questions: the model is fitted on the rest and reported on these.
+`rubrics.yaml` keeps each question's key points as they read when its answers were labelled:
+a later content pass that rewords a point changes neither the rows nor what the labels mean.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from drills.grading.result import CREDIT, LABELS
 
 CALIBRATION_DIR = Path(__file__).resolve().parent.parent / "calibration"
 JUDGEMENTS = CALIBRATION_DIR / "judgements.tsv"
+RUBRICS = "rubrics.yaml"
 COLUMNS = ("answer_id", "question", "kind", "split", "key_point", "label", "answer_text")
 
 
@@ -61,12 +64,26 @@ def load_answers(directory: Path = CALIBRATION_DIR) -> list[Answer]:
     return answers
 
 
-def build(pack: ContentPack, directory: Path = CALIBRATION_DIR) -> list[dict[str, str]]:
-    """The judgement rows, checked against the content (labels must match the key points)."""
+def load_rubrics(directory: Path = CALIBRATION_DIR) -> dict[str, list[str]]:
+    path = directory / RUBRICS
+    if not path.is_file():
+        return {}
+    return {q: list(points) for q, points in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()}
+
+
+def build(
+    pack: ContentPack, directory: Path = CALIBRATION_DIR, rubrics: dict[str, list[str]] | None = None
+) -> list[dict[str, str]]:
+    """The judgement rows. Each answer's labels are checked against its question's key points
+    as labelled (`rubrics`, default rubrics.yaml); a question not there yet takes the
+    content's key points, and is added to `rubrics` (the caller saves it)."""
     heldout = heldout_questions(directory)
+    rubrics = load_rubrics(directory) if rubrics is None else rubrics
     rows = []
     for answer in load_answers(directory):
-        points = pack.item(answer.question).key_points
+        if answer.question not in rubrics:
+            rubrics[answer.question] = [p.text for p in pack.item(answer.question).key_points]
+        points = rubrics[answer.question]
         if len(points) != len(answer.labels) or any(label not in LABELS for label in answer.labels):
             raise ValueError(f"{answer.id}: {len(answer.labels)} labels for {len(points)} key points")
         split = "heldout" if answer.question in heldout else "train"
@@ -75,12 +92,24 @@ def build(pack: ContentPack, directory: Path = CALIBRATION_DIR) -> list[dict[str
                 dict(
                     zip(
                         COLUMNS,
-                        (answer.id, answer.question, answer.kind, split, point.text, label, answer.text),
+                        (answer.id, answer.question, answer.kind, split, point, label, answer.text),
                         strict=True,
                     )
                 )
             )
     return rows
+
+
+def unresolved(pack: ContentPack, rubrics: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(question, key point) pairs of the rubrics that no content key point resolves to: they
+    are graded as free key points, without `match` or `wrong` entries."""
+    from drills.grading.resolve import resolve
+
+    out = []
+    for question, texts in rubrics.items():
+        resolved = resolve(texts, pack.item(question).key_points)
+        out.extend((question, text) for text, point in resolved.items() if point is None)
+    return out
 
 
 # -- agreement figures --------------------------------------------------------------------
@@ -167,11 +196,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from drills.grading.tsv import write_table
 
-    rows = build(load_pack())
+    pack = load_pack()
+    rubrics = load_rubrics()
+    known = set(rubrics)
+    rows = build(pack, rubrics=rubrics)
+    if set(rubrics) != known:
+        path = CALIBRATION_DIR / RUBRICS
+        old = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.is_file() else []
+        comments = "".join(line for line in old if line.startswith("#"))  # the file's header
+        path.write_text(comments + yaml.safe_dump(rubrics, sort_keys=False, width=100), encoding="utf-8")
+        print(f"{RUBRICS}: added {', '.join(sorted(set(rubrics) - known))}", file=sys.stderr)
     args.out.write_text(write_table(COLUMNS, rows), encoding="utf-8")
     answers = len({r["answer_id"] for r in rows})
     heldout = sum(r["split"] == "heldout" for r in rows)
     print(f"{args.out}: {len(rows)} judgements of {answers} answers ({heldout} held out)", file=sys.stderr)
+    for question, text in unresolved(pack, rubrics):
+        print(f"warning: {question}: no content key point like {text!r} (graded without its entries)", file=sys.stderr)
     return 0
 
 

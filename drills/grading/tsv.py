@@ -1,9 +1,10 @@
 """Judgement tables: rows of question × key point × answer, graded in groups.
 
 Used by `viva grade FILE.tsv` and by the calibration report. `question` is a content id (the
-question's prompt, terms, `match` and `wrong` entries and sibling key points are then used
-when the key point's text is one of its own) or free text (the rows sharing it and the answer
-are the sibling key points). Nothing else is required of a row.
+question's prompt, terms, `match` and `wrong` entries and sibling key points are then used; a
+key point worded differently from the content's borrows the entries of the point it resolves
+to, resolve.py) or free text (the rows sharing it and the answer are the sibling key points).
+Nothing else is required of a row.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from drills.content_model import Askable, ContentPack, KeyPoint
 from drills.exceptions import DrillsError
 from drills.grading.protocol import Grader
+from drills.grading.resolve import resolve
 from drills.grading.result import GradeResult
 from drills.matching import normalise
 
@@ -96,20 +98,26 @@ def gradable(
     group: Group, rows: Sequence[dict[str, str]], pack: ContentPack | None, use_match: bool = True
 ) -> Askable | FreeQuestion:
     """The question to grade a group against, and (by its key points) which rows it answers.
-    `use_match=False` drops the content's `match` entries (a rubric that has none)."""
+    `use_match=False` drops the content's `match` entries (a rubric that has none).
+
+    A key point whose text is not the content's own (a judgement made before a content pass
+    reworded it) is graded as written, with the `match` and `wrong` entries of the content
+    point it resolves to (resolve.py): the label was given against that text."""
     item = _content_item(group.question, pack)
-    if item is not None and not use_match:
-        points = tuple(KeyPoint(p.text, (), p.wrong) for p in item.key_points)
-        return FreeQuestion(item.prompt, points, item.kind, item.avoid_jargon, item.terms, item.answer_text)
-    if item is not None:
-        own = {normalise(p.text) for p in item.key_points}
-        if all(normalise(p) in own for p in group.points):
+    if item is None:
+        return FreeQuestion(group.question, tuple(KeyPoint(t, ()) for t in _all_points(rows, group.question)))
+    own = {normalise(p.text) for p in item.key_points}
+    if all(normalise(p) in own for p in group.points):
+        if use_match:
             return item
-    points = tuple(KeyPoint(text, ()) for text in _all_points(rows, group.question))
-    prompt = "" if item is not None else group.question
-    if item is not None:
-        return FreeQuestion(item.prompt, points, item.kind, item.avoid_jargon, item.terms, item.answer_text)
-    return FreeQuestion(prompt, points)
+        points = tuple(KeyPoint(p.text, (), p.wrong) for p in item.key_points)
+    else:
+        resolved = resolve(_all_points(rows, group.question), item.key_points)
+        points = tuple(
+            KeyPoint(text, point.match if point and use_match else (), point.wrong if point else ())
+            for text, point in resolved.items()
+        )
+    return FreeQuestion(item.prompt, points, item.kind, item.avoid_jargon, item.terms, item.answer_text)
 
 
 def _content_item(question: str, pack: ContentPack | None) -> Askable | None:

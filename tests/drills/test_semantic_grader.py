@@ -34,12 +34,12 @@ def test_held_out_agreement_floor(grader: SemanticGrader, pack: ContentPack) -> 
     ids = [r["answer_id"] for r in held]
     semantic = agreement(gold, label_rows(held, grader, pack), ids)
     keyword = agreement(gold, label_rows(held, KeyPointGrader(), pack), ids)
-    assert semantic.f1 >= 0.91, semantic
-    assert semantic.kappa >= 0.63, semantic
+    assert semantic.f1 >= 0.92, semantic
+    assert semantic.kappa >= 0.66, semantic
     assert semantic.kappa > keyword.kappa + 0.08 and semantic.f1 > keyword.f1
-    assert semantic.wrong_recall >= 0.30 and keyword.wrong_recall == 0
+    assert semantic.wrong_recall >= 0.43 and semantic.wrong_precision >= 0.58 and keyword.wrong_recall == 0
     plain = agreement(gold, label_rows(held, grader, pack, use_match=False), ids)  # a rubric without match entries
-    assert plain.f1 >= 0.90 and plain.kappa >= 0.59, plain
+    assert plain.f1 >= 0.90 and plain.kappa >= 0.61, plain
 
 
 SWAPS = [
