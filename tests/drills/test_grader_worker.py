@@ -63,8 +63,14 @@ def test_killed_mid_request_it_restarts(worker: WorkerEmbedder, pack: ContentPac
         os.kill(victim, signal.SIGKILL)
 
     connection.send = send_then_die  # type: ignore[method-assign]
-    result = grader.grade(pack.item("b-cm-3"), "L1 drives weights to exactly zero; L2 shrinks them smoothly.")
-    assert result.method == "semantic" and result.points[0].label == "hit"
+    # A full, correct answer (the terse "L1 drives weights to exactly zero; L2 shrinks them
+    # smoothly." sits on the hit/wrong boundary since the refit after the content pass).
+    answer = (
+        "L1 uses absolute values and pushes many weights to exactly zero, so the model is sparse. "
+        "L2 uses squares and shrinks weights smoothly toward zero without zeroing them."
+    )
+    result = grader.grade(pack.item("b-cm-3"), answer)
+    assert result.method == "semantic" and [p.label for p in result.points] == ["hit", "hit"]
     assert worker.restarts == restarts + 1 and worker.pid != victim
 
 
