@@ -96,6 +96,11 @@ class AnswerRecording:
             self.appended += len(pcm)
             self._cond.notify()
 
+    @property
+    def backlog_seconds(self) -> float:
+        """Audio taken but not yet written (grows only while the disk lags)."""
+        return len(self._backlog) / BYTES_PER_SECOND
+
     def finish(self) -> None:
         """Stop taking audio; the thread writes what it has, fixes the header, fsyncs and closes."""
         with self._cond:
@@ -121,8 +126,10 @@ class AnswerRecording:
             if self._after is not None:
                 wait([self._after])  # the previous writer of this file has closed it
             fd, existing = wavfile.open_for_append(self.path)
+            log.info("recording %s opened (%.1f s already in it)", self.path.name, existing / BYTES_PER_SECOND)
             self.opened.set_result(existing)
-            self._write_until_closed(fd, existing)
+            written = self._write_until_closed(fd, existing)
+            log.info("recording %s closed (%.1f s)", self.path.name, written / BYTES_PER_SECOND)
         except Exception as exc:
             with self._cond:
                 self._fail(f"the recording {self.path.name} could not be written: {exc}")
@@ -133,7 +140,8 @@ class AnswerRecording:
                 os.close(fd)
             self.closed.set_result(None)
 
-    def _write_until_closed(self, fd: int, written: int) -> None:
+    def _write_until_closed(self, fd: int, written: int) -> int:
+        """Write until closed; returns the audio bytes in the file."""
         sync_s = self._options.sync_every_s
         sync_bytes = int(sync_s * BYTES_PER_SECOND)
         unsynced, synced_at = 0, time.monotonic()
@@ -155,7 +163,7 @@ class AnswerRecording:
                 os.fsync(fd)
                 unsynced, synced_at = 0, time.monotonic()
             if closing:
-                return
+                return written
 
     def _fail(self, message: str) -> None:
         """Called with `_cond` held; the first failure wins and is reported once, on the loop."""
