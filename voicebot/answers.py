@@ -112,10 +112,12 @@ class AnswerTaker:
 
         Called by the session's input worker just before the candidate is stored: a partial
         save still in flight lands first, so it cannot overwrite what the final stores."""
-        self._unstored = [h for h in self._unstored if h is not heard]
         if self._partial_save is not None:
             await asyncio.gather(self._partial_save, return_exceptions=True)
         existing = await heard.recording.existing_bytes()
+        # From here the caller stores the candidate without awaiting anything else first; until
+        # here a close keeps the final's text as the partial transcript.
+        self._unstored = [h for h in self._unstored if h is not heard]
         event = heard.event
         if existing is None:  # the file could not be opened (reported): keep the transcript
             return AnswerAudio(confidence=event.confidence)

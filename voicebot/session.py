@@ -176,6 +176,8 @@ class VoiceSession:
     # -- learner inputs, in order ----------------------------------------------------------
 
     def _offer(self, item: _Input) -> None:
+        if self.closed:
+            return
         try:
             self._inputs.put_nowait(item)
         except asyncio.QueueFull:
@@ -327,6 +329,7 @@ class VoiceSession:
         not reconnect), give it a moment to read that, then close (the recording is flushed and
         closed before this returns)."""
         if not self.closed:
+            self.closed = True  # from here on, nothing this session hears becomes a turn
             self.send({"type": "taken_over", "message": TAKEN_OVER})
             await self._close_channel()
         await self.close()
