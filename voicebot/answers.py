@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from asr.buffer import AudioBuffer
 from asr.events import FinalTranscript, SpeechStarted
 from dialogue.conversation import AnswerAudio
 from dialogue.payload import TurnState
+from drills.ids import BadId
 from voicebot.deps import VoiceDeps
 from voicebot.paths import recording_path
 from voicebot.recorder import AnswerRecording
@@ -88,7 +90,11 @@ class AnswerTaker:
     def utterance_started(self, event: SpeechStarted, state: TurnState) -> None:
         if not state.answering:
             return
-        recording = self._recording_for(state.attempt_id)
+        try:
+            recording = self._recording_for(state.attempt_id)
+        except BadId:  # payload ids are checked where they enter; this is the last lock
+            log.error("not recording: the attempt or learner id cannot name a file")
+            return
         self._utterance_start = recording.appended
         start = int(event.start * SAMPLE_RATE)
         recording.append(self._ring.slice(start, self._ring.end))
@@ -179,8 +185,9 @@ class AnswerTaker:
         if self._recording is not None and self._attempt == attempt_id:
             return self._recording
         self._finish_recording()
-        path = recording_path(self._deps.settings.recordings_dir, self._learner, attempt_id)
-        self._recording = self._deps.recorders.open(path, on_failure=self._recording_failed)
+        root = Path(self._deps.settings.recordings_dir)
+        path = recording_path(root, self._learner, attempt_id)
+        self._recording = self._deps.recorders.open(path, on_failure=self._recording_failed, inside=root)
         self._attempt = attempt_id
         self._spawn(asyncio.to_thread(self._deps.study.attach_audio, attempt_id, str(path)), "attach-audio")
         return self._recording

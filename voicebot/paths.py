@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from drills import ids
+
 
 def recording_path(recordings_dir: Path, learner_id: str, attempt_id: str) -> Path:
-    """`<recordings_dir>/<learner>/<attempt>.wav`: one file per attempt, appended across reconnects."""
-    return Path(recordings_dir) / learner_id / f"{attempt_id}.wav"
+    """`<recordings_dir>/<learner>/<attempt>.wav`: one file per attempt, appended across reconnects.
+
+    Both ids must have their shapes (`drills.ids`, `BadId` otherwise), so the path cannot leave
+    `recordings_dir` by its spelling; no I/O here (it runs on the event loop). The writer's
+    thread checks the resolved path too (`ids.path_under`: no symlink leads out)."""
+    return Path(recordings_dir) / ids.learner_id(learner_id) / f"{ids.attempt_id(attempt_id)}.wav"

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from asr.audio import float32_to_int16
+from drills import ids
 from voicebot import wavfile
 from voicebot.wavfile import BYTES_PER_SECOND
 
@@ -57,8 +58,10 @@ class AnswerRecording:
         options: RecorderOptions,
         after: Future[None] | None = None,
         on_failure: Callable[[str], None] | None = None,
+        inside: Path | None = None,
     ) -> None:
         self.path = path
+        self._inside = inside
         self._options = options
         self._after = after
         self._on_failure = on_failure
@@ -125,6 +128,8 @@ class AnswerRecording:
         try:
             if self._after is not None:
                 wait([self._after])  # the previous writer of this file has closed it
+            if self._inside is not None:  # resolved here, off the loop: no symlink leads out
+                ids.path_under(self._inside, *self.path.relative_to(self._inside).parts)
             fd, existing = wavfile.open_for_append(self.path)
             log.info("recording %s opened (%.1f s already in it)", self.path.name, existing / BYTES_PER_SECOND)
             self.opened.set_result(existing)
@@ -197,11 +202,14 @@ class Recorders:
         self._latest: dict[Path, AnswerRecording] = {}
         self._unfinished: list[AnswerRecording] = []
 
-    def open(self, path: Path, on_failure: Callable[[str], None] | None = None) -> AnswerRecording:
-        """A writer appending to `path`; it opens the file once any earlier writer has closed it."""
+    def open(
+        self, path: Path, on_failure: Callable[[str], None] | None = None, inside: Path | None = None
+    ) -> AnswerRecording:
+        """A writer appending to `path`; it opens the file once any earlier writer has closed it,
+        and only if the resolved path stays inside `inside` (when given)."""
         self._latest = {p: r for p, r in self._latest.items() if not r.closed.done()}
         previous = self._latest.get(path)
-        recording = AnswerRecording(path, self.options, previous.closed if previous else None, on_failure)
+        recording = AnswerRecording(path, self.options, previous.closed if previous else None, on_failure, inside)
         self._latest[path] = recording
         self._unfinished = [r for r in self._unfinished if not r.closed.done()] + [recording]
         return recording

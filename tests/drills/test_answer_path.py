@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from conftest import good_answer
+from test_api import api_client
 
-from drills.api import create_api_app
 from drills.content_model import ContentPack
 from drills.grading import Gradable, GradeResult, KeyPointGrader
 from drills.options import ApiOptions
@@ -40,7 +40,7 @@ def grader(service: StudyService) -> CountingGrader:
 
 @pytest.fixture
 async def client(service: StudyService) -> AsyncIterator[TestClient]:
-    async with TestClient(TestServer(create_api_app(service, ApiOptions(max_body_bytes=256 * 1024)))) as test_client:
+    async with api_client(service, ApiOptions(max_body_bytes=256 * 1024)) as test_client:
         yield test_client
 
 

@@ -11,8 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from drills.ids import BadId
 from voicebot import wavfile
 from voicebot.exceptions import RecordingError
+from voicebot.paths import recording_path
 from voicebot.recorder import RecorderOptions, Recorders
 from voicebot.wavfile import BYTES_PER_SECOND, HEADER_BYTES
 
@@ -186,3 +188,27 @@ async def test_a_file_cut_inside_its_header_holds_no_audio_and_is_restarted(tmp_
     recording.append(tone(0.1, 0.1))
     await recording.close()
     assert await recording.existing_bytes() == 0 and wave_frames(path) == 1600
+
+
+def test_recording_paths_are_built_only_from_ids() -> None:
+    root = Path("/data/recordings")
+    attempt = "0123456789abcdef0123456789abcdef"
+    assert recording_path(root, "ada-lovelace", attempt) == root / "ada-lovelace" / f"{attempt}.wav"
+    for learner, attempt_id in (("../ada", attempt), ("ada", "../../etc/passwd"), ("ada", attempt.upper())):
+        with pytest.raises(BadId):
+            recording_path(root, learner, attempt_id)
+
+
+async def test_a_symlink_out_of_the_recordings_folder_is_not_followed(tmp_path: Path) -> None:
+    root, outside = tmp_path / "recordings", tmp_path / "elsewhere"
+    root.mkdir()
+    outside.mkdir()
+    (root / "ada").symlink_to(outside)  # planted inside the folder, pointing out of it
+    failures: list[str] = []
+    path = recording_path(root, "ada", "0123456789abcdef0123456789abcdef")
+    recording = Recorders().open(path, on_failure=failures.append, inside=root)
+    recording.append(tone(0.2, 0.1))
+    await recording.close()
+    await asyncio.sleep(0)
+    assert failures and "inside its folder" in failures[0]
+    assert list(outside.iterdir()) == []
