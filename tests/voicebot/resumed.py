@@ -15,15 +15,21 @@ from asr.whisper import DecodeRequest
 from tests.dialogue.helpers import attempts
 from voicebot import wavfile
 
-LONG_ANSWER = (
+LONG_ANSWER = (  # ~30 s: long enough that the drop lands mid-answer even when partials lag
     "The singular value decomposition writes the matrix as U times sigma times V transpose. "
     "The columns of V are eigenvectors of A transpose A and the singular values are the square roots of its eigenvalues. "
-    "U comes from A times V divided by the singular values, and both U and V are orthogonal."
+    "U comes from A times V divided by the singular values, and both U and V are orthogonal. "
+    "Geometrically, V turns the input, sigma stretches each axis by a singular value, and U turns the result into place. "
+    "Keeping only the largest singular values gives the closest approximation with fewer components."
 )
-
-
 RESUME_GAP_S = 14.0  # "Here's the question again: …" is heard first
 SECOND_PART = "Finally, the rank of the matrix equals the number of nonzero singular values. That's my answer."
+
+
+def wait_mid_answer(page, words: int) -> None:
+    """Until a partial of `words` words arrives while the answer is still going (no final yet)."""
+    page.wait_message(f"m => m.type === 'partial' && m.text.split(' ').length >= {words}", 90)
+    assert not page.first("final"), "the answer ended before the cut: this test needs it cut mid-answer"
 
 
 def stored_attempt(server, learner_id: str, question_id: str) -> sqlite3.Row:

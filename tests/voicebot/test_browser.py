@@ -19,6 +19,7 @@ from tests.voicebot.resumed import (
     SECOND_PART,
     check_both_parts_kept,
     wait_for_cut_answer,
+    wait_mid_answer,
 )
 from voicebot import wavfile
 
@@ -88,7 +89,7 @@ def test_an_answer_cut_by_a_drop_resumes_and_keeps_both_parts(viva_server, say, 
         page.start("drill")
         page.wait_message("m => m.type === 'state' && m.mode === 'answer' && m.question")
         question = page.state()["question"]
-        page.wait_message("m => m.type === 'partial' && m.text.split(' ').length >= 8", 90)
+        wait_mid_answer(page, 8)
         learner_id = page.page.evaluate("() => document.querySelector('#learner').value")
         page.close()  # the network drops mid-answer
         row = wait_for_cut_answer(viva_server, learner_id, question["id"])
@@ -115,7 +116,7 @@ def test_a_second_page_takes_over_and_the_first_stops(viva_server, say, transcri
         page.start("drill")
         page.wait_message("m => m.type === 'state' && m.mode === 'answer' && m.question")
         question = page.state()["question"]
-        page.wait_message("m => m.type === 'partial' && m.text.split(' ').length >= 8", 90)
+        wait_mid_answer(page, 8)
         learner_id = page.page.evaluate("() => document.querySelector('#learner').value")
         old_session = page.page.evaluate("() => window.vivaDebug.sessionId")
 

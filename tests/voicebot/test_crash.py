@@ -22,6 +22,7 @@ from tests.voicebot.resumed import (
     header_seconds,
     transcribe,
     wait_for_cut_answer,
+    wait_mid_answer,
 )
 from tests.voicebot.test_browser import QUESTION_GAP_S, name
 from voicebot import wavfile
@@ -67,7 +68,7 @@ def test_a_crash_mid_answer_keeps_the_audio_and_the_answer_resumes(
         question = page.state()["question"]
         learner_id = page.page.evaluate("() => document.querySelector('#learner').value")
         row = wait_for_cut_answer(own_server, learner_id, question["id"])  # partials are being saved
-        page.wait_message("m => m.type === 'partial' && m.text.split(' ').length >= 12", 90)
+        wait_mid_answer(page, 12)
         last_partial = [m["text"] for m in page.messages() if m["type"] == "partial"][-1]
         kill_everything(own_server)
         page.close()
