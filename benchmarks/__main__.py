@@ -13,7 +13,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-SECTIONS = ("tts", "vad", "asr", "load", "memory", "dialogue", "voice", "cards", "grading")
+SECTIONS = ("tts", "vad", "asr", "load", "memory", "dialogue", "voice", "cards", "grading", "recorder")
 
 
 def main() -> int:
@@ -83,6 +83,10 @@ def main() -> int:
         from benchmarks import cards_bench
 
         print(cards_bench.run(args.quick), flush=True)
+    if "recorder" in args.sections:
+        from benchmarks import recorder_bench
+
+        print(recorder_bench.run(args.quick), flush=True)
     print(f"\n(took {time.monotonic() - started:.0f} s: `{' '.join(['python -m benchmarks', *sys.argv[1:]])}`)")
     return 0
 

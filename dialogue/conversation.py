@@ -1,8 +1,11 @@
 """One learner's conversation, as every client (text mode, voice bot) drives it.
 
-The path is always app → Rasa → actions → app API: the client stores and grades a candidate
-answer in the app *before* the text goes to Rasa (so a failing action loses nothing), sends
-the text with metadata, and keeps the state the bot's `custom` payload reports.
+The path is always app → Rasa → actions → app API, and each answer takes it once: the client
+stores and grades the whole candidate answer in the app *before* anything goes to Rasa (so a
+failing action loses nothing), then sends Rasa the text (cut to `MAX_MESSAGE_CHARS`: Rasa only
+needs it to tell an answer from a command) with the attempt and the stored candidate's key in
+the metadata. The answer action confirms that stored candidate by its key, and the feedback
+comes from its stored grading. The client keeps the state the bot's `custom` payload reports.
 """
 
 from __future__ import annotations
@@ -59,14 +62,20 @@ class Conversation:
     study: StudyBackend
     state: TurnState = field(default_factory=lambda: TurnState(mode="idle"))
 
-    async def learner_said(self, text: str, *, typed: bool = False, audio: AnswerAudio | None = None) -> list[BotTurn]:
-        """Handle one learner utterance (final transcript or typed line); never returns []."""
+    async def learner_said(
+        self, text: str, *, typed: bool = False, audio: AnswerAudio | None = None, carried: str = ""
+    ) -> list[BotTurn]:
+        """Handle one learner utterance (final transcript or typed line); never returns [].
+
+        `carried`: what the learner said toward the open attempt before a reconnect; the stored
+        candidate is `carried` + `text`, while Rasa decides on `text` alone (a "skip" after a
+        reconnect is still a command)."""
         text = " ".join(text.split())
         if not text:
             return [BotTurn(NOT_HEARD, None)]
         metadata: dict[str, Any] = {"typed": typed}
         if self.state.answering:
-            metadata.update(await self._store_candidate(text, typed, audio))
+            metadata.update(await self._store_candidate(text, typed, audio, carried))
         return await self.send(text, metadata)
 
     async def send(self, text: str, metadata: Mapping[str, Any] | None = None) -> list[BotTurn]:
@@ -96,18 +105,20 @@ class Conversation:
         """After a reconnect: repeat the open question, or greet when nothing is running."""
         return await self.send("/repeat" if self.state.answering else "/greet")
 
-    async def _store_candidate(self, text: str, typed: bool, audio: AnswerAudio | None) -> dict[str, Any]:
+    async def _store_candidate(self, text: str, typed: bool, audio: AnswerAudio | None, carried: str) -> dict[str, Any]:
+        """Store and grade the whole candidate; the metadata Rasa's answer action needs."""
         attempt_id = self.state.attempt_id
         assert attempt_id is not None
         details: dict[str, Any] = {"final": True, "typed": typed}
+        if carried:
+            details["carried"] = carried
         if audio is not None:
             details.update(
                 audio_id=audio.audio_id, duration=audio.duration, confidence=audio.confidence, words=list(audio.words)
             )
         try:
-            result = await asyncio.to_thread(self.study.record_transcript, attempt_id, text, **details)
-        except Exception:  # the answer still reaches Rasa; the failure is logged, not spoken
+            stored = await asyncio.to_thread(self.study.record_transcript, attempt_id, text, **details)
+        except Exception:  # the answer still reaches Rasa (whose action then sends the text); logged, not spoken
             log.exception("storing the candidate answer failed (attempt %s)", attempt_id)
             return {"attempt_id": attempt_id}
-        meta = {k: v for k, v in details.items() if k not in ("final", "words")}
-        return {"attempt_id": attempt_id, **meta, "grading": dict(result.get("grading", result))}
+        return {"attempt_id": attempt_id, "candidate": stored.get("candidate")}

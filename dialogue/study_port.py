@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
 from dialogue.payload import QuestionRef, TurnState
@@ -18,14 +17,17 @@ class StudyPort:
         self.service = service
 
     def record_transcript(self, attempt_id: str, text: str, **details: Any) -> Mapping[str, Any]:
-        grade = self.service.record_transcript(attempt_id, TranscriptInput(text=text, **details))
-        return {"grading": grade.to_json() if hasattr(grade, "to_json") else asdict(grade)}
+        """Store and grade a candidate answer: `{"grading": {…}, "candidate": key}`."""
+        return self.service.record_transcript(attempt_id, TranscriptInput(text=text, **details)).to_json()
 
     def attach_audio(self, attempt_id: str, path: str) -> None:
         self.service.attach_audio(attempt_id, path)
 
     def save_partial(self, attempt_id: str, text: str, duration: float | None) -> None:
         self.service.save_partial(attempt_id, text, duration)
+
+    def said_so_far(self, attempt_id: str) -> str:
+        return self.service.said_so_far(attempt_id)
 
     def open_turn_state(self, learner_id: str) -> TurnState | None:
         """The open question as a turn state (to resume after a reconnect), or None."""

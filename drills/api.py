@@ -230,17 +230,24 @@ async def transcript(request: web.Request) -> web.Response:
         confidence=_optional(body, "confidence", (int, float)),
         words=_optional(body, "words", list),
         typed=bool(_optional(body, "typed", bool)),
+        carried=_optional(body, "carried", str),
     )
     service = _service(request)
-    grade = await asyncio.to_thread(service.record_transcript, _attempt(request), data)
-    return web.json_response({"grading": grade.to_json()})
+    stored = await asyncio.to_thread(service.record_transcript, _attempt(request), data)
+    return web.json_response(stored.to_json())
 
 
 async def answer(request: web.Request) -> web.Response:
+    """`{"candidate": key}` confirms the candidate the client stored; `{"text": …}` is an answer
+    that reached the app only as text (stored, graded once, confirmed)."""
     body = await _body(request)
-    text = _optional(body, "text", str) or ""
-    service = _service(request)
-    result = await asyncio.to_thread(service.submit_answer, _attempt(request), text)
+    service, attempt_id = _service(request), _attempt(request)
+    candidate = _optional(body, "candidate", str)
+    if candidate:
+        result = await asyncio.to_thread(service.confirm_answer, attempt_id, candidate)
+    else:
+        text = _optional(body, "text", str) or ""
+        result = await asyncio.to_thread(service.submit_answer, attempt_id, text)
     return web.json_response(result.to_json())
 
 

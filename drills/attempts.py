@@ -6,6 +6,7 @@ and the per-learner transactions.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from drills.exceptions import BadRequest, Conflict
 from drills.grading import Grader, GradeResult
 from drills.grading.delivery import measure
 from drills.grading.text import word_count
-from drills.results import AnswerFeedback, QuestionView, TranscriptInput, Turn
+from drills.results import AnswerFeedback, QuestionView, StoredCandidate, TranscriptInput, Turn
 from drills.selection import PlanItem
 from drills.store import queries
 from drills.store.models import Attempt, StudySession, new_id, utcnow
@@ -33,6 +34,11 @@ _CLOSED_MESSAGES = {
 }
 
 
+def candidate_key(text: str) -> str:
+    """Names a stored candidate answer (its text's hash): what the dialogue confirms."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 class AttemptDesk:
     pack: ContentPack
     grader: Grader
@@ -41,29 +47,38 @@ class AttemptDesk:
     _learner_of_attempt: Callable[[str], str]
 
     # -- answering ------------------------------------------------------------------------
+    #
+    # Each answer is graded once and stored whole: the client stores and grades the full
+    # candidate (`record_transcript`), the dialogue then confirms that stored candidate by its
+    # key (`confirm_answer`) and the feedback comes from the stored grading. `submit_answer` is
+    # for an answer that reaches the app only as text (no client stored it first).
 
-    def record_transcript(self, attempt_id: str, data: TranscriptInput) -> GradeResult:
-        """Store a candidate answer from the client and grade it (the action confirms later)."""
+    def record_transcript(self, attempt_id: str, data: TranscriptInput) -> StoredCandidate:
+        """Store a candidate answer from the client and grade it (the dialogue confirms it later)."""
         text = self._clean(data.text)
         with self._db(self._learner_of_attempt(attempt_id)) as db:
             attempt = self._open_attempt(db, attempt_id)
             question = self._question(attempt)
-            grade = self.grader.grade(question, text)
             if not data.final:
                 attempt.partial_transcript = text
-                return grade
+                return StoredCandidate(self.grader.grade(question, text), None)
+            # Said before a reconnect: part of this answer until one is confirmed (an ELI5
+            # retry after a confirmed explanation starts afresh).
+            carried = " ".join((data.carried or "").split()) if attempt.answer_text is None else ""
+            text = f"{carried} {text}".strip()[: self.options.max_text_chars]
+            grade = self.grader.grade(question, text)
             if not data.typed:  # spoken: words per minute, pauses, fillers, length
                 expected = word_count(question.answer_text)
                 grade = grade.with_delivery(measure(text, data.words, data.duration, expected))
             attempt.transcript = text
             attempt.transcript_grading = grade.to_json()
-            attempt.partial_transcript = None
+            attempt.partial_transcript = carried or None  # still unconfirmed: kept for a later resume
             attempt.typed = data.typed
             attempt.confidence = data.confidence
             attempt.duration = data.duration
             attempt.words = data.words
             attempt.audio_id = data.audio_id[:200] if data.audio_id else None  # String(200)
-            return grade
+            return StoredCandidate(grade, candidate_key(text))
 
     def save_partial(self, attempt_id: str, text: str, duration: float | None = None) -> None:
         """Keep what the learner has said so far (the voice bot saves it as it goes, so a crash
@@ -76,43 +91,65 @@ class AttemptDesk:
             if duration is not None and attempt.status == queries.OPEN:
                 attempt.duration = duration
 
+    def said_so_far(self, attempt_id: str) -> str:
+        """What the learner said toward this attempt that no confirmed answer covers (the partial
+        saved as they spoke): a resumed answer carries it into its next candidate."""
+        with self._db(self._learner_of_attempt(attempt_id)) as db:
+            attempt = queries.attempt(db, attempt_id)
+            return "" if attempt.answer_text is not None else attempt.partial_transcript or ""
+
     def attach_audio(self, attempt_id: str, path: str) -> None:
         """Record where the answer's audio is written (any status: audio may outlive the turn)."""
         with self._db(self._learner_of_attempt(attempt_id)) as db:
             queries.attempt(db, attempt_id).audio_path = path[:500]  # String(500)
 
-    def submit_answer(self, attempt_id: str, text: str) -> AnswerFeedback:
-        """The learner's message is the answer: grade it, store it, say what was covered.
+    def confirm_answer(self, attempt_id: str, candidate: str) -> AnswerFeedback:
+        """The dialogue decided the stored candidate named `candidate` is the answer: confirm it
+        with its stored grading (no grading here) and say what was covered."""
+        with self._db(self._learner_of_attempt(attempt_id)) as db:
+            attempt = self._open_attempt(db, attempt_id)
+            if not attempt.transcript or not attempt.transcript_grading:
+                raise BadRequest("I didn't catch an answer. Please say it again.")
+            if candidate_key(attempt.transcript) != candidate:
+                raise Conflict("That answer changed before I could check it. Please say it again.")
+            return self._confirm(attempt, attempt.transcript, GradeResult.from_json(attempt.transcript_grading))
 
-        ELI5: an explanation using the question's jargon is sent back (the attempt stays
-        open) up to `max_jargon_retries` times."""
+    def submit_answer(self, attempt_id: str, text: str) -> AnswerFeedback:
+        """An answer that reached the app only as text: store, grade (once) and confirm it."""
         text = self._clean(text)
         with self._db(self._learner_of_attempt(attempt_id)) as db:
             attempt = self._open_attempt(db, attempt_id)
-            question = self._question(attempt)
             if attempt.transcript == text and attempt.transcript_grading:
-                grade = GradeResult.from_json(attempt.transcript_grading)
+                grade = GradeResult.from_json(attempt.transcript_grading)  # already stored as the candidate
             else:
-                grade = self.grader.grade(question, text)
-            if attempt.answer_text is not None:  # an ELI5 retry replaces the first explanation
-                earlier = {
-                    "text": attempt.answer_text,
-                    "score": attempt.score,
-                    "grading": attempt.grading,
-                }
-                attempt.answer_history = [*attempt.answer_history, earlier]
-            attempt.answer_text = text
-            attempt.grading = grade.to_json()
-            attempt.score = grade.score
-            attempt.answered_at = utcnow()
-            if grade.jargon_used and attempt.jargon_retries < self.options.max_jargon_retries:
-                attempt.jargon_retries += 1
-                prompt = spoken.jargon_retry(grade.jargon_used)
-                return AnswerFeedback.from_grade(grade, prompt, prompt)
-            attempt.status = "answered"
-            if attempt.mode == "baseline":
-                return AnswerFeedback.from_grade(grade, spoken.baseline_ack(), None)
-            return AnswerFeedback.from_grade(grade, spoken.feedback(grade), None)
+                grade = self.grader.grade(self._question(attempt), text)
+                attempt.transcript, attempt.transcript_grading = text, grade.to_json()
+            return self._confirm(attempt, text, grade)
+
+    def _confirm(self, attempt: Attempt, text: str, grade: GradeResult) -> AnswerFeedback:
+        """Store `text` as the answer and say what was covered.
+
+        ELI5: an explanation using the question's jargon is sent back (the attempt stays
+        open) up to `max_jargon_retries` times."""
+        if attempt.answer_text is not None:  # an ELI5 retry replaces the first explanation
+            earlier = {
+                "text": attempt.answer_text,
+                "score": attempt.score,
+                "grading": attempt.grading,
+            }
+            attempt.answer_history = [*attempt.answer_history, earlier]
+        attempt.answer_text = text
+        attempt.grading = grade.to_json()
+        attempt.score = grade.score
+        attempt.answered_at = utcnow()
+        if grade.jargon_used and attempt.jargon_retries < self.options.max_jargon_retries:
+            attempt.jargon_retries += 1
+            prompt = spoken.jargon_retry(grade.jargon_used)
+            return AnswerFeedback.from_grade(grade, prompt, prompt)
+        attempt.status = "answered"
+        if attempt.mode == "baseline":
+            return AnswerFeedback.from_grade(grade, spoken.baseline_ack(), None)
+        return AnswerFeedback.from_grade(grade, spoken.feedback(grade), None)
 
     def hint(self, attempt_id: str) -> str:
         with self._db(self._learner_of_attempt(attempt_id)) as db:

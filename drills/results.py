@@ -97,6 +97,22 @@ class TranscriptInput:
     confidence: float | None = None
     words: list[Any] | None = None
     typed: bool = False
+    carried: str | None = None
+    """What the learner said toward this attempt before a reconnect that no final covered (the
+    partial saved when the connection dropped). A final candidate is `carried` + `text` while
+    no answer to the attempt has been confirmed yet."""
+
+
+@dataclass(frozen=True)
+class StoredCandidate:
+    """A candidate answer stored and graded by the client, before the dialogue decides about it."""
+
+    grade: GradeResult
+    candidate: str | None
+    """Names the stored final candidate: the dialogue confirms this one (None for a partial)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"grading": self.grade.to_json(), "candidate": self.candidate}
 
 
 @dataclass(frozen=True)

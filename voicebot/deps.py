@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -16,6 +16,7 @@ from dialogue.client import DialogueClient
 from dialogue.payload import TurnState
 from tts.speaker import Speaker
 from voicebot.metrics import Metrics
+from voicebot.recorder import Recorders
 from voicebot.settings import Settings
 
 
@@ -27,6 +28,8 @@ class VoiceStudy(Protocol):
     def attach_audio(self, attempt_id: str, path: str) -> None: ...
 
     def save_partial(self, attempt_id: str, text: str, duration: float | None) -> None: ...
+
+    def said_so_far(self, attempt_id: str) -> str: ...
 
     def open_turn_state(self, learner_id: str) -> TurnState | None: ...
 
@@ -41,6 +44,8 @@ class VoiceDeps:
     dialogue: DialogueClient
     study: VoiceStudy
     metrics: Metrics
+    recorders: Recorders = field(default_factory=Recorders)
+    """Answer writers, one per file at a time, across all sessions."""
 
     async def speech_probability(self, audio: np.ndarray) -> float:
         return await asyncio.to_thread(self.gate.speech_probability, audio)

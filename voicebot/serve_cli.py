@@ -130,6 +130,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     from voicebot.native_memory import trim_periodically
     from voicebot.observed import ObservedDialogue, ObservedGrader, ObservedTranscriber
     from voicebot.server import create_app, pairing_required
+    from voicebot.wavfile import repair_all
     from voicebot.webrtc import allow_loopback_candidates
 
     server = settings.server
@@ -143,6 +144,9 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    repaired = await asyncio.to_thread(repair_all, settings.recordings_dir)
+    if repaired:
+        say(f"Repaired {len(repaired)} recording(s) a crash left with a stale header")
     say("Loading the speech models …")
     metrics = Metrics()
     whisper = await asyncio.to_thread(WhisperTranscriber, settings.asr, settings.model_cache)

@@ -10,11 +10,13 @@ asking); routes then ask the request's principal what it may do.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,24 +55,57 @@ SECURITY_HEADERS = {
 
 
 class Sessions:
-    """Live sessions by id, plus recently closed ids (a late offer for one gets 410)."""
+    """Live sessions by id, plus recently closed ids (a late offer for one gets 410).
+
+    One live session per learner: an offer for a learner who has one takes it over (it is told,
+    and closed with its recording, before the new one exists). `claim` serialises offers per
+    learner, so two at once still leave exactly one session, and one writer per answer file.
+    """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.live: dict[str, VoiceSession] = {}
         self.closed: set[str] = set()
+        self._by_learner: dict[str, VoiceSession] = {}
+        self._claims: dict[str, _Claim] = {}
 
     def add(self, session: VoiceSession) -> None:
         self.live[session.id] = session
+        self._by_learner[session.learner_id] = session
 
     def remove(self, session: VoiceSession) -> None:
         self.live.pop(session.id, None)
+        if self._by_learner.get(session.learner_id) is session:
+            del self._by_learner[session.learner_id]
         self.closed.add(session.id)
         if len(self.closed) > 10_000:
             self.closed.clear()
 
+    @contextlib.asynccontextmanager
+    async def claim(self, learner_id: str) -> AsyncIterator[None]:
+        """Hold the learner's offer lock; the learner's live session (if any) is taken over first."""
+        claim = self._claims.setdefault(learner_id, _Claim())
+        claim.users += 1
+        try:
+            async with claim.lock:
+                previous = self._by_learner.get(learner_id)
+                if previous is not None:
+                    previous.log.info("taken over by a new session for the same learner")
+                    await previous.take_over()
+                yield
+        finally:
+            claim.users -= 1
+            if not claim.users:
+                del self._claims[learner_id]
+
     async def close_all(self) -> None:
         await asyncio.gather(*(s.close() for s in list(self.live.values())), return_exceptions=True)
+
+
+@dataclass
+class _Claim:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
 
 
 SLOTS = web.AppKey("slots", SessionSlots)
@@ -292,32 +327,33 @@ async def _start_session(request: web.Request, who: Principal) -> web.Response:
         offer = parse_offer(body)
     except OfferError as exc:
         return _error(400, str(exc))
-    session_id = f"s-{uuid.uuid4().hex[:12]}"
-    # Every task this request starts from here on (the session's, aiortc's for its connection)
-    # copies this context, so their log lines carry the session id (voicebot/logs.py).
-    logs.SESSION.set(session_id)
-    pc = new_peer_connection(deps.settings.server.ice_servers)
-    session = VoiceSession(session_id, learner_id, deps, pc, on_closed=sessions.remove)
-    pc.on("track", session.attach_inbound)
-    pc.on("datachannel", session.attach_channel)
+    async with sessions.claim(learner_id):  # the learner's live session is taken over first
+        session_id = f"s-{uuid.uuid4().hex[:12]}"
+        # Every task this request starts from here on (the session's, aiortc's for its connection)
+        # copies this context, so their log lines carry the session id (voicebot/logs.py).
+        logs.SESSION.set(session_id)
+        pc = new_peer_connection(deps.settings.server.ice_servers)
+        session = VoiceSession(session_id, learner_id, deps, pc, on_closed=sessions.remove)
+        pc.on("track", session.attach_inbound)
+        pc.on("datachannel", session.attach_channel)
 
-    @pc.on("connectionstatechange")
-    async def _state() -> None:
-        session.log.info("connection %s", pc.connectionState)
-        if pc.connectionState in ("failed", "closed"):
-            await session.close()
+        @pc.on("connectionstatechange")
+        async def _state() -> None:
+            session.log.info("connection %s", pc.connectionState)
+            if pc.connectionState in ("failed", "closed"):
+                await session.close()
 
-    try:
-        await pc.setRemoteDescription(offer)
-        pc.addTrack(session.track)
-        await pc.setLocalDescription(await pc.createAnswer())
-    except Exception as exc:  # aiortc raises many types for bad SDP; none may become a 500
-        await pc.close()
-        deps.metrics.error(ErrorKind.OFFER_REJECTED)
-        log.info("rejected offer: %s", exc)
-        return _error(400, f"malformed session description: {exc}")
-    sessions.add(session)
-    session.start()
+        try:
+            await pc.setRemoteDescription(offer)
+            pc.addTrack(session.track)
+            await pc.setLocalDescription(await pc.createAnswer())
+        except Exception as exc:  # aiortc raises many types for bad SDP; none may become a 500
+            await pc.close()
+            deps.metrics.error(ErrorKind.OFFER_REJECTED)
+            log.info("rejected offer: %s", exc)
+            return _error(400, f"malformed session description: {exc}")
+        sessions.add(session)
+        session.start()
     session.log.info("session started for a learner")
     return web.json_response(
         {

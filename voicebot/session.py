@@ -24,9 +24,9 @@ from asr.audio import FrameConverter
 from asr.events import AsrEvent, FinalTranscript, PartialTranscript, SpeechDiscarded, SpeechStarted
 from asr.options import EndpointProfile
 from asr.streaming import StreamingRecognizer
-from dialogue.conversation import START_INTENTS, AnswerAudio, Conversation
+from dialogue.conversation import START_INTENTS, Conversation
 from dialogue.payload import BotTurn, TurnState
-from voicebot.answers import AnswerTaker
+from voicebot.answers import AnswerTaker, HeardAnswer
 from voicebot.bargein import BargeInPolicy
 from voicebot.biasing import COMMAND_HOTWORDS, answer_hotwords, commands_for
 from voicebot.deps import VoiceDeps
@@ -40,13 +40,18 @@ REPROMPT = "Take your time. Say hint if you're stuck, or repeat to hear the ques
 _CONTROL_INTENTS = {"repeat": "/repeat", "skip": "/skip", "stop": "/stop", "slower": "/slower", "faster": "/faster"}
 _BARGE_IN_CHECKS = 4
 _BARGE_IN_RECHECK_S = 0.12
+TAKEN_OVER = (
+    "Viva was opened for you in another tab or on another device, so this one stopped. "
+    "Press Start here to carry on here instead."
+)
+_TAKEOVER_GRACE_S = 1.5  # for the page to read `taken_over` before the connection closes
 
 
 @dataclass(frozen=True)
 class _Input:
     kind: str  # "final" | "text" | "intent" | "begin" (an intent that starts a fresh Rasa session)
     text: str
-    audio: AnswerAudio | None = None
+    heard: HeardAnswer | None = None
     typed: bool = False
 
 
@@ -80,13 +85,14 @@ class VoiceSession:
             hotwords=COMMAND_HOTWORDS,
             commands=commands_for("command"),
         )
-        self.answers = AnswerTaker(deps, learner_id, self._spawn)
+        self.answers = AnswerTaker(deps, learner_id, self._spawn, self._tell_error)
         self.barge_in = BargeInPolicy()
         self.channel: RTCDataChannel | None = None
         self._inputs: asyncio.Queue[_Input] = asyncio.Queue(maxsize=16)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reprompt: asyncio.TimerHandle | None = None
         self._speech_end_wall: float | None = None
+        self._closing: asyncio.Task[None] | None = None
         self.closed = False
         self.turn_latencies: list[float] = []
         """Seconds from the end of the learner's speech to the first frame of Viva's reply."""
@@ -144,8 +150,8 @@ class VoiceSession:
             self._speech_end_wall = time.monotonic() - event.ready_delay - (event.endpoint_at - event.speech_end)
             self.deps.metrics.final_transcript(event)
             self.send({"type": "final", "text": event.text, "confidence": event.confidence})
-            audio = self.answers.utterance_finished(event, self.conversation.state)
-            self._offer(_Input("final", event.text, audio=audio))
+            heard = self.answers.utterance_finished(event, self.conversation.state)
+            self._offer(_Input("final", event.text, heard=heard))
         elif isinstance(event, SpeechDiscarded):
             self.answers.utterance_discarded()
 
@@ -170,6 +176,8 @@ class VoiceSession:
     # -- learner inputs, in order ----------------------------------------------------------
 
     def _offer(self, item: _Input) -> None:
+        if self.closed:
+            return
         try:
             self._inputs.put_nowait(item)
         except asyncio.QueueFull:
@@ -185,7 +193,11 @@ class VoiceSession:
                 elif item.kind == "intent":
                     turns = await self.conversation.send(item.text)
                 else:
-                    turns = await self.conversation.learner_said(item.text, typed=item.typed, audio=item.audio)
+                    audio = await self.answers.answer_audio(item.heard) if item.heard is not None else None
+                    carried = self.answers.carried_for(self.conversation.state.attempt_id)
+                    turns = await self.conversation.learner_said(
+                        item.text, typed=item.typed, audio=audio, carried=carried
+                    )
                 await self._reply(turns)
             except Exception:  # one failed turn must not leave the session deaf
                 self.log.exception("handling a %s failed", item.kind)
@@ -247,6 +259,8 @@ class VoiceSession:
     # -- data channel ------------------------------------------------------------------------
 
     def _on_channel_message(self, message: object) -> None:
+        if self.closed:
+            return  # closing (e.g. taken over): nothing the old page says may act any more
         try:
             data = json.loads(message) if isinstance(message, str) else None
         except json.JSONDecodeError:
@@ -292,6 +306,9 @@ class VoiceSession:
         if channel is not None and channel.readyState == "open":
             channel.send(json.dumps(message))
 
+    def _tell_error(self, message: str) -> None:
+        self.send({"type": "error", "message": message})
+
     def _publish_state(self, thinking: bool = False) -> None:
         state = self.conversation.state
         self.send(
@@ -307,19 +324,47 @@ class VoiceSession:
 
     # -- shutdown ------------------------------------------------------------------------------
 
+    async def take_over(self) -> None:
+        """A new session for this learner replaces this one: tell the page (it shows why and does
+        not reconnect), give it a moment to read that, then close (the recording is flushed and
+        closed before this returns)."""
+        if not self.closed:
+            self.closed = True  # from here on, nothing this session hears becomes a turn
+            self.send({"type": "taken_over", "message": TAKEN_OVER})
+            await self._close_channel()
+        await self.close()
+
+    async def _close_channel(self) -> None:
+        """Close the data channel after what was sent, waiting (briefly) for the page to confirm:
+        the stream reset follows the queued messages, so its echo means they arrived."""
+        channel = self.channel
+        if channel is None or channel.readyState != "open" or self.pc.connectionState != "connected":
+            return  # the page is gone already (a dropped network): nobody to tell
+        closed = asyncio.get_running_loop().create_future()
+        channel.once("close", lambda: closed.done() or closed.set_result(None))
+        channel.close()
+        try:
+            await asyncio.wait_for(closed, _TAKEOVER_GRACE_S)
+        except TimeoutError:
+            self.log.info("the taken-over page did not confirm in %.1f s", _TAKEOVER_GRACE_S)
+
     async def close(self) -> None:
-        """Idempotent: keeps the audio and partial transcript so far, stops every task."""
-        if self.closed:
-            return
-        self.closed = True
+        """Idempotent; every caller returns once everything is closed (a takeover relies on it)."""
+        if self._closing is None:
+            self.closed = True
+            self._closing = asyncio.get_running_loop().create_task(self._shut_down(), name=f"{self.id}:close")
+        await asyncio.shield(self._closing)
+
+    async def _shut_down(self) -> None:
+        """Keeps the audio and partial transcript so far, stops every task, closes the connection."""
         self._cancel_reprompt()
-        current = asyncio.current_task()
         for task in list(self._tasks):
-            if task is not current:
-                task.cancel()
-        await self.recognizer.close()
-        await self.answers.close()
-        self.track.stop()
-        await self.pc.close()
-        self._on_closed(self)
-        self.log.info("session closed")
+            task.cancel()
+        try:
+            await self.recognizer.close()
+            await self.answers.close()
+        finally:
+            self.track.stop()
+            await self.pc.close()
+            self._on_closed(self)
+            self.log.info("session closed")

@@ -81,7 +81,14 @@ class VivaApi:
 
     # -- attempts -------------------------------------------------------------------------------
 
+    async def confirm(self, attempt_id: str, candidate: str) -> dict[str, Any]:
+        """The stored candidate (graded by the app when the client stored it) is the answer."""
+        return await self._call(
+            "POST", f"/attempts/{_seg(attempt_id)}/answer", {"candidate": candidate}
+        )
+
     async def answer(self, attempt_id: str, text: str) -> dict[str, Any]:
+        """For a message no client stored first: the app stores, grades and confirms the text."""
         return await self._call("POST", f"/attempts/{_seg(attempt_id)}/answer", {"text": text})
 
     async def hint(self, attempt_id: str) -> dict[str, Any]:

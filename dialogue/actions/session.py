@@ -162,9 +162,12 @@ class ActionRetry(QuestionOpener):
 class ActionRecordAnswer(QuestionOpener):
     """The form has the answer: confirm it to the API and say the feedback.
 
-    ELI5 questions may come back with `retry`: say the retry prompt and keep the same attempt
-    open (awaiting_answer true re-opens the form). The client already stored the text through
-    /transcript, so a failure here loses nothing.
+    The client stored and graded the whole answer before sending it here and put the stored
+    candidate's key in the message metadata: the action confirms that candidate (Rasa's copy of
+    the text may be cut short) and the feedback comes from its stored grading. Only a message
+    that reached Rasa without a stored candidate sends its text to be graded. ELI5 questions may
+    come back with `retry`: say the retry prompt and keep the same attempt open (awaiting_answer
+    true re-opens the form). A failure here loses nothing: the candidate is stored.
     """
 
     def name(self) -> str:
@@ -172,12 +175,16 @@ class ActionRecordAnswer(QuestionOpener):
 
     async def act(self, turn: Turn) -> list[EventType]:
         question = turn.open_question
-        text = turn.tracker.get_slot("answer_text") or ""
         if question is None:
             turn.say(texts.LOST_TRACK, IDLE)
             return [SlotSet("answer_text", None), *waiting(IDLE)]
+        candidate = stored_candidate(turn, question.attempt_id)
         try:
-            body = await turn.api.answer(question.attempt_id, text)
+            if candidate:
+                body = await turn.api.confirm(question.attempt_id, candidate)
+            else:
+                text = turn.tracker.get_slot("answer_text") or ""
+                body = await turn.api.answer(question.attempt_id, text)
         except ApiError:
             turn.say(texts.ANSWER_NOT_CHECKED, COMMAND)
             return [SlotSet("answer_text", None), *waiting(COMMAND)]
@@ -190,6 +197,15 @@ class ActionRecordAnswer(QuestionOpener):
             feedback = _join(feedback, texts.READY_FOR_NEXT)
         turn.say(feedback, COMMAND)
         return [SlotSet("answer_text", None), *waiting(COMMAND)]
+
+
+def stored_candidate(turn: Turn, attempt_id: str) -> str | None:
+    """The key of the candidate the client stored for this message, if it is for this attempt."""
+    metadata = turn.tracker.latest_message.get("metadata") or {}
+    if not isinstance(metadata, dict) or metadata.get("attempt_id") != attempt_id:
+        return None
+    candidate = metadata.get("candidate")
+    return candidate if isinstance(candidate, str) and candidate else None
 
 
 class ActionStop(VivaAction):

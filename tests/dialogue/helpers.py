@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from dialogue.client import MAX_MESSAGE_CHARS
 from dialogue.payload import BotTurn, TurnState, latest_state, parse_turns
 from tests.support import VivaServer, rasa_say
 
@@ -14,7 +15,8 @@ from tests.support import VivaServer, rasa_say
 @dataclass
 class Learner:
     """A learner talking to Rasa through the same path as the clients: candidate answers are
-    stored (and graded) in the app first, then the text goes to Rasa with metadata."""
+    stored (and graded) in the app first, then the text (cut as the client cuts it) goes to Rasa
+    with the stored candidate's key in the metadata."""
 
     server: VivaServer
     id: str = field(default_factory=lambda: f"t-{uuid.uuid4().hex[:8]}")
@@ -28,11 +30,11 @@ class Learner:
     def say(self, text: str) -> list[BotTurn]:
         metadata: dict[str, Any] = {"typed": True}
         if self.state.answering and not text.startswith("/"):
-            grading = self.server.api_json(
+            stored = self.server.api_json(
                 f"/attempts/{self.state.attempt_id}/transcript", {"text": text, "typed": True}
             )
-            metadata.update(attempt_id=self.state.attempt_id, grading=grading["grading"])
-        turns = parse_turns(rasa_say(self.server, self.id, text, metadata))
+            metadata.update(attempt_id=self.state.attempt_id, candidate=stored["candidate"])
+        turns = parse_turns(rasa_say(self.server, self.id, text[:MAX_MESSAGE_CHARS], metadata))
         assert turns, f"empty reply to {text!r}"
         self.state = latest_state(turns, self.state)
         self.history.extend(turns)

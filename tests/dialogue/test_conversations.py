@@ -179,3 +179,44 @@ def test_a_new_drill_starts_a_new_rasa_session(viva_server) -> None:
     assert state.mode == "answer" and state.question.kind == "eli5"
     events = session_events(viva_server, learner.id)
     assert not any(e["event"] == "user" and e.get("text") == "repeat the question" for e in events)
+
+
+class CountingGrader:
+    """The service's real grader, counting the answers it grades."""
+
+    def __init__(self, grader) -> None:
+        self.grader, self.texts = grader, []
+
+    def grade(self, question, text: str):
+        self.texts.append(text)
+        return self.grader.grade(question, text)
+
+
+def test_a_long_answer_is_stored_whole_and_graded_once(viva_server, pack) -> None:
+    """Over 4,000 characters: Rasa gets the text cut short, the store keeps it whole, and the
+    grader runs once (when the client stores it), through the real Rasa and action server."""
+    from dialogue.client import MAX_MESSAGE_CHARS
+    from dialogue.stack import running_stack
+    from tests.support import viva_env
+    from voicebot.settings import load_settings
+
+    settings = load_settings(environ=viva_env(viva_server.data_dir))  # its trained model, own ports
+
+    async def answer_at_length() -> tuple[str, str, str, list, CountingGrader]:
+        async with running_stack(settings, progress=lambda message: None) as stack:
+            grader = CountingGrader(stack.service.grader)
+            stack.service.grader = grader  # the API the actions call is this process's service
+            view, _ = await asyncio.to_thread(stack.service.create_learner, "Long Lena")
+            conversation = Conversation(view.learner_id, stack.rasa, stack.study)
+            await conversation.begin("/start_drill")
+            attempt = conversation.state.attempt_id
+            text = " ".join([pack.item(conversation.state.question.id).model_answer] * 9)
+            turns = await conversation.learner_said(text, typed=True)
+            return view.learner_id, attempt, text, turns, grader
+
+    learner_id, attempt, text, turns, grader = asyncio.run(answer_at_length())
+    assert len(text) > MAX_MESSAGE_CHARS
+    assert grader.texts == [text]  # once, whole
+    assert any("covered" in t.text.lower() for t in turns)
+    row = next(r for r in attempts(viva_server, learner_id) if r["id"] == attempt)
+    assert row["status"] == "answered" and row["answer_text"] == text and row["score"] == pytest.approx(1.0)

@@ -81,7 +81,7 @@ async def test_a_whole_drill(client: TestClient, pack: ContentPack) -> None:
             },
         )
         assert graded["grading"]["score"] == 1.0 and graded["grading"]["missed"] == []
-        result = await call(client, "POST", f"/attempts/{attempt}/answer", {"text": text})
+        result = await call(client, "POST", f"/attempts/{attempt}/answer", {"candidate": graded["candidate"]})
         assert result["score"] == 1.0 and result["retry"] is False and result["retry_prompt"] is None
         assert result["feedback"].endswith("Say 'answer' for a model answer, or 'next' to continue.")
     done = await call(client, "POST", f"/learners/{lid}/next-question")
@@ -257,8 +257,9 @@ async def test_huge_answers_are_stored_not_refused(client: TestClient, service: 
     assert len(text) == 10_000
     graded = await call(client, "POST", f"/attempts/{turn['attempt_id']}/transcript", {"text": text})
     assert 0 < graded["grading"]["score"] < 1
-    result = await call(client, "POST", f"/attempts/{turn['attempt_id']}/answer", {"text": text})
+    result = await call(client, "POST", f"/attempts/{turn['attempt_id']}/answer", {"candidate": graded["candidate"]})
     assert result["score"] == graded["grading"]["score"]
+    assert service.current(lid).attempt_id is None  # confirmed: the attempt is answered
     assert service.options.max_text_chars >= 10_000
 
 

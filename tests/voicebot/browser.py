@@ -115,7 +115,10 @@ class VivaPage:
                 for m in self.messages()[-15:]
                 if m.get("type") != "pong"
             ]
-            raise AssertionError(f"no message matching {js_predicate} in {timeout_s} s; last: {seen}") from exc
+            said = [m.get("text") for m in self.messages() if m.get("type") in ("bot", "error")]
+            raise AssertionError(
+                f"no message matching {js_predicate} in {timeout_s} s; last: {seen}; Viva said: {said}"
+            ) from exc
 
     def first(self, kind: str) -> dict[str, Any] | None:
         return next((m for m in self.messages() if m.get("type") == kind), None)

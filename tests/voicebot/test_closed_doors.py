@@ -213,10 +213,11 @@ def test_files_are_private(server: VivaServer, say) -> None:
 
 
 def test_concurrent_offers_fill_exactly_the_limit(server: VivaServer) -> None:
-    learner = call(f"{server.url}/api/learners", {"name": "Crowd Cal"}, JSON)[1]["id"]
+    # One learner each: a learner has one live session (a second offer takes the first over).
+    learners = [call(f"{server.url}/api/learners", {"name": f"Crowd {n}"}, JSON)[1]["id"] for n in range(LIMIT + 2)]
 
     async def crowd() -> list[bool]:
-        clients = [RtcLearner(server.url, learner) for _ in range(LIMIT + 2)]
+        clients = [RtcLearner(server.url, learner) for learner in learners]
 
         async def connect(client: RtcLearner) -> bool:
             try:

@@ -198,7 +198,8 @@ function sessionHooks(myRun) {
     onFailed(err) {
       if (run !== myRun) return;
       ui.showError(err);
-      endRun(myRun, 'failed', 'Disconnected');
+      if (err instanceof VivaError && err.kind === 'taken-over') endRun(myRun, 'stopped', 'Taken over by another tab or device');
+      else endRun(myRun, 'failed', 'Disconnected');
     },
   };
 }

@@ -201,6 +201,12 @@ export class Session {
     } catch (err) {
       console.error('viva: message handler failed', message, err);
     }
+    if (message.type === 'taken_over') {
+      // Another tab or device took this learner's session: stop here, never reconnect (the two
+      // would take it from each other in a loop).
+      const detail = typeof message.message === 'string' ? message.message : 'Press Start here to carry on here instead.';
+      this.fail(new VivaError('taken-over', 'Viva is open somewhere else.', detail));
+    }
   }
 
   dropped(why) {
