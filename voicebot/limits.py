@@ -80,8 +80,10 @@ class SessionSlots:
         self._live = live
         self._pending = 0
 
-    def reserve(self) -> Slot | None:
-        if self._live() + self._pending >= self.limit:
+    def reserve(self, replacing: bool = False) -> Slot | None:
+        """A slot, or None at the limit. `replacing`: the offer takes over a live session (the
+        same learner's), which closes before the new one starts, so it may use that one's place."""
+        if self._live() - int(replacing) + self._pending >= self.limit:
             return None
         self._pending += 1
         return Slot(self)

@@ -73,6 +73,9 @@ class Sessions:
         self.live[session.id] = session
         self._by_learner[session.learner_id] = session
 
+    def has_learner(self, learner_id: object) -> bool:
+        return isinstance(learner_id, str) and learner_id in self._by_learner
+
     def remove(self, session: VoiceSession) -> None:
         self.live.pop(session.id, None)
         if self._by_learner.get(session.learner_id) is session:
@@ -293,20 +296,22 @@ async def _offer(request: web.Request) -> web.Response:
     limited = _rate_limited(request, request.app[OFFER_LIMITER], "connection attempts")
     if limited is not None:
         return limited
-    # The slot is reserved before the first await: concurrent offers cannot overfill.
-    slot = request.app[SLOTS].reserve()
+    body = await _json(request)
+    sessions: Sessions = request.app["sessions"]
+    # No await between the check and the reservation: concurrent offers cannot overfill. A
+    # learner reconnecting while Viva is full takes over their own session, so may use its place.
+    slot = request.app[SLOTS].reserve(replacing=sessions.has_learner(body.get("learner_id")))
     if slot is None:
         return _error(503, "Viva is busy: too many sessions right now; try again in a minute")
     try:
-        return await _start_session(request, who)
+        return await _start_session(request, who, body)
     finally:
         slot.release()  # the session, if one started, now counts among the live ones
 
 
-async def _start_session(request: web.Request, who: Principal) -> web.Response:
+async def _start_session(request: web.Request, who: Principal, body: dict[str, Any]) -> web.Response:
     deps: VoiceDeps = request.app["deps"]
     sessions: Sessions = request.app["sessions"]
-    body = await _json(request)
     previous = body.get("session_id")
     if previous:
         if previous in sessions.closed:

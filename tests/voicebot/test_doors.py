@@ -85,6 +85,16 @@ async def test_concurrent_reservations_never_overfill() -> None:
     assert slots.reserve() is not None
 
 
+def test_a_takeover_may_use_the_place_of_the_session_it_replaces() -> None:
+    live = [1, 1]
+    slots = SessionSlots(2, lambda: len(live))
+    assert slots.reserve() is None  # full: a new learner waits
+    taking_over = slots.reserve(replacing=True)
+    assert taking_over is not None
+    assert slots.reserve(replacing=True) is None  # one replaced session frees one place, not two
+    taking_over.release()
+
+
 def test_host_names() -> None:
     assert host_name("LOCALHOST:8765") == "localhost"
     assert host_name("[::1]:8765") == "::1" and host_name("viva.home.arpa.") == "viva.home.arpa"
