@@ -44,6 +44,13 @@ def attempt_id(value: object) -> str:
     return value  # type: ignore[return-value]
 
 
+def session_id(value: object) -> str:
+    """`value` if it is a well-formed study session id (the attempt id's shape), else `BadId`."""
+    if not is_attempt_id(value):
+        raise BadId("That is not a valid session id.")
+    return value  # type: ignore[return-value]
+
+
 def path_under(root: Path, *parts: str) -> Path:
     """`root/parts…`, refused (`BadId`) unless the resolved path stays inside `root`.
 

@@ -45,10 +45,7 @@ class ServiceKeys:
 
     @classmethod
     def from_secret(cls, secret: bytes) -> ServiceKeys:
-        def derive(name: str) -> str:
-            return hmac.new(secret, f"viva:{name}".encode(), hashlib.sha256).hexdigest()
-
-        return cls(api=derive("api"), actions=derive("actions"), rasa=derive("rasa"))
+        return cls(api=derive(secret, "api"), actions=derive(secret, "actions"), rasa=derive(secret, "rasa"))
 
     @classmethod
     def load(cls, data_dir: Path) -> ServiceKeys:
@@ -63,6 +60,17 @@ class ServiceKeys:
             if key and len(key) < MIN_KEY_CHARS:
                 raise SecretError(f"{name} must be at least {MIN_KEY_CHARS} characters (e.g. `openssl rand -hex 32`)")
         return replace(self, api=api or self.api, rasa=rasa or self.rasa)
+
+
+def derive(secret: bytes, name: str) -> str:
+    """The key for one purpose: `HMAC-SHA256(secret, "viva:<name>")`, hex."""
+    return hmac.new(secret, f"viva:{name}".encode(), hashlib.sha256).hexdigest()
+
+
+def signing_key(data_dir: Path, name: str) -> bytes:
+    """A key that signs tokens for one purpose (e.g. "share": mentor share links), derived
+    from the install's secret like the service keys; it never leaves this process."""
+    return derive(install_secret(data_dir), name).encode()
 
 
 def install_secret(data_dir: Path) -> bytes:

@@ -1,5 +1,6 @@
 """What happens when a plan day or a baseline run is complete: progress, quiz and mock
-consequences, the gap matrix and remedial pods. Each returns what to tell the learner."""
+consequences (a mock day's scorecard is stored; mock 1's red zones become the buffer day's
+remedial focus), the gap matrix and remedial pods. Each returns what to tell the learner."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from drills.seed import MOCK_1_DAY
 from drills.selection import PlanItem, items_for_day
 from drills.store import queries
 from drills.store.models import BaselineResult, DayProgress, Learner, StudySession
+from drills.store.review_models import MockScorecard
 
 
 def plan_items(session: StudySession) -> list[PlanItem]:
@@ -67,6 +69,9 @@ def _day_consequences(
         areas = ((_area_of(pack, i), s) for i, s in mock)
         outcome = mock_outcome(day, areas, remedial=day == MOCK_1_DAY)
         queries.add_adjustments(db, learner_id, list(outcome.adjustments))
+        db.merge(
+            MockScorecard(learner_id=learner_id, day=day, areas=outcome.area_scores, red_zones=list(outcome.red_zones))
+        )
         notes.append(spoken.mock_result(outcome.area_scores, outcome.red_zones, day == MOCK_1_DAY))
     return notes
 

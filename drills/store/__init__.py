@@ -1,5 +1,6 @@
 """The study store: learners, sessions, attempts, day progress, plan adjustments, the gap matrix,
-flashcard decks, cards and their review log."""
+flashcard decks, cards and their review log; the review tables (a person's judgements,
+comments, share links, mock scorecards)."""
 
 from drills.store.database import make_engine, make_session_factory, upgrade_database
 from drills.store.models import (
@@ -16,6 +17,7 @@ from drills.store.models import (
     PlanAdjustment,
     StudySession,
 )
+from drills.store.review_models import CompetencyScore, MockScorecard, PointReview, ReviewComment, ShareLink
 
 __all__ = [
     "Attempt",
@@ -24,11 +26,16 @@ __all__ = [
     "Card",
     "CardDeck",
     "CardReview",
+    "CompetencyScore",
     "DayProgress",
     "Device",
     "Learner",
+    "MockScorecard",
     "PairingCode",
     "PlanAdjustment",
+    "PointReview",
+    "ReviewComment",
+    "ShareLink",
     "StudySession",
     "make_engine",
     "make_session_factory",

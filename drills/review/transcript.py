@@ -1,0 +1,60 @@
+"""The answer's words as the replay shows them: the graded text cut into words, each with its
+character offsets (evidence spans are offsets into that text) and, where the recogniser's
+word timings line up with it, the seconds in the stored audio it was said at.
+
+The graded text is the recogniser's final text (plus anything carried over a reconnect), so
+its words and the timed words mostly match one to one; alignment is greedy and tolerant: a
+timed word not found within a few text words is skipped, and a text word no timing reached
+(typed, or said before the last final) has none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+_WORD = re.compile(r"\S+")
+_LOOKAHEAD = 6
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    char_start: int
+    char_end: int
+    start: float | None = None
+    """Seconds into the stored audio (None: no timing reached this word)."""
+    end: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"t": self.text, "c0": self.char_start, "c1": self.char_end, "s": self.start, "e": self.end}
+
+
+def _key(word: str) -> str:
+    return "".join(ch for ch in word.casefold() if ch.isalnum())
+
+
+def tokens(text: str, words: Sequence[Mapping[str, Any]] | None) -> list[Token]:
+    """`text` as tokens, timed from `words` ({"word", "start", "end"} as the recogniser gives them)."""
+    found = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    timings: list[tuple[float, float] | None] = [None] * len(found)
+    keys = [_key(word) for word, _, _ in found]
+    cursor = 0
+    for word in words or ():
+        try:
+            key, start, end = _key(str(word["word"])), float(word["start"]), float(word["end"])
+        except (KeyError, TypeError, ValueError):
+            continue  # a malformed timing is skipped, never fatal
+        if not key or start < 0 or end < start:
+            continue
+        for index in range(cursor, min(cursor + _LOOKAHEAD, len(found))):
+            if keys[index] == key:
+                timings[index] = (round(start, 3), round(end, 3))
+                cursor = index + 1
+                break
+    return [
+        Token(word, a, b, *(timing if timing else (None, None)))
+        for (word, a, b), timing in zip(found, timings, strict=True)
+    ]
