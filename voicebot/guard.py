@@ -8,10 +8,13 @@
    `Origin` at all is let through to the next check: every current browser sends `Origin` on
    POST, so its absence means a non-browser client (curl, a script), which is no CSRF risk
    and, in phone mode, still needs a paired device's cookie.
-3. The principal (voicebot/principal.py): LOCAL when served on loopback only, else the paired
-   device its cookie names; on the metrics paths only, a scraper with the metrics token.
-   Without one, API calls get 401 with a `reason` the page shows (`unpaired` or `revoked`)
-   and pages redirect to the pairing screen.
+3. The principal (voicebot/principal.py): a mentor when the request carries a share link's
+   cookie (checked first, so a mentor is never more than a mentor, whatever else is true);
+   LOCAL when served on loopback only; else the paired device its cookie names; on the
+   metrics paths only, a scraper with the metrics token. Without one, API calls get 401 with
+   a `reason` the page shows (`unpaired` or `revoked`) and pages redirect to the pairing
+   screen; a share cookie that opens nothing any more (tampered with, expired, revoked) gets
+   403 everywhere but the share page.
 """
 
 from __future__ import annotations
@@ -19,25 +22,32 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiohttp import web
 from yarl import URL
 
 from drills.devices import DeviceRegistry
 from drills.keys import key_matches
+from drills.review.shares import ShareGrant, ShareLinks
 from voicebot.hosts import HostPolicy
-from voicebot.principal import LOCAL, SCRAPER, Principal, Refusal, device
+from voicebot.principal import LOCAL, SCRAPER, Principal, Refusal, device, mentor
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 COOKIE = "__Host-viva-device"
 """`__Host-`: the browser only accepts it Secure, for this host only, on path /."""
+MENTOR_COOKIE = "__Host-viva-mentor"
+"""A mentor's share token over HTTPS (phone mode, or a certificate on loopback)."""
+MENTOR_COOKIE_PLAIN = "viva-mentor"
+"""The same over plain HTTP, which Viva serves on loopback only (a `__Host-` cookie must be Secure)."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-PUBLIC_PATHS = frozenset({"/pair", "/api/pair"})
+PUBLIC_PATHS = frozenset({"/pair", "/api/pair", "/share", "/api/share/redeem", "/api/share/leave"})
 PUBLIC_PREFIXES = ("/static/",)
 METRICS_PATHS = frozenset({"/metrics", "/api/metrics"})
 """The only paths where a scraper's bearer token (`server.metrics_token`) is looked at."""
 PRINCIPAL = web.RequestKey("principal", Principal)
+STATIC = Path(__file__).resolve().parent / "static"
 
 UNPAIRED = Refusal(
     "unpaired",
@@ -47,6 +57,16 @@ REVOKED = Refusal(
     "revoked",
     "This device's access was revoked on the computer running Viva. Pair it again with a new code (`viva pair`).",
 )
+SHARE_ENDED = Refusal(
+    "share-ended",
+    "This share link has expired or was revoked (or was changed on the way). Ask the learner for a new one.",
+    status=403,
+)
+
+
+def mentor_cookie(request: web.BaseRequest) -> str:
+    """The share cookie's name for this request's scheme."""
+    return MENTOR_COOKIE if request.secure else MENTOR_COOKIE_PLAIN
 
 
 @dataclass(frozen=True)
@@ -57,6 +77,8 @@ class Doors:
     devices: DeviceRegistry | None = None
     metrics_token: str = field(default="", repr=False)
     """A scraper's bearer token for the metrics paths; empty = no scraper."""
+    shares: ShareLinks | None = None
+    """Mentor share links (None: the review page is not served)."""
 
     def __post_init__(self) -> None:
         if self.pairing and self.devices is None:
@@ -67,6 +89,10 @@ class Doors:
             scheme, _, token = request.headers.get("Authorization", "").partition(" ")
             if scheme.lower() == "bearer" and key_matches(token.strip(), self.metrics_token):
                 return SCRAPER
+        shared = request.cookies.get(mentor_cookie(request))
+        if shared and self.shares is not None:
+            grant = await asyncio.to_thread(self.shares.check, shared)
+            return mentor(grant.link_id, grant.learner_id) if isinstance(grant, ShareGrant) else SHARE_ENDED
         if not self.pairing:
             return LOCAL
         token = request.cookies.get(COOKIE, "")
@@ -136,7 +162,9 @@ async def closed_doors(request: web.Request, handler: Handler) -> web.StreamResp
         request[PRINCIPAL] = who
     elif not is_public(request.path):
         if request.path.startswith("/api/") or request.path in METRICS_PATHS:  # machines: no redirect
-            return _error(401, who.message, reason=who.reason)
+            return _error(who.status, who.message, reason=who.reason)
+        if who.status == 403:  # a share link that ended: the share page says so
+            return web.FileResponse(STATIC / "share.html", status=403, headers={"Cache-Control": "no-cache"})
         return web.Response(status=303, headers={"Location": "/pair" + ("?revoked" if who is REVOKED else "")})
     return await handler(request)
 

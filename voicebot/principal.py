@@ -4,12 +4,13 @@
   profile creation, no login.
 - In phone mode (bound beyond loopback, or `server.pairing = "always"`), only a paired device
   gets in: its cookie names a device bound to one learner, and it may list and act as that
-  learner only.
+  learner only (study, and review its own answers).
+- A mentor who opened a share link (drills/review/shares.py) may read, score and comment on one
+  learner's answers, nothing else: no study, no deleting, no links, no profiles.
 - A metrics scraper presenting `server.metrics_token` as a bearer token reads the metrics
   routes and nothing else.
 
-A later kind (a mentor's share link: review and score one learner) is one more constructor
-with its own scopes; the routes ask `allows(scope, learner_id)` and never look at the kind.
+The routes ask `allows(scope, learner_id)` and never look at the kind.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class Kind(StrEnum):
     LOCAL = "local"
     DEVICE = "device"
     SCRAPER = "scraper"
+    MENTOR = "mentor"
 
 
 class Scope(StrEnum):
@@ -31,6 +33,12 @@ class Scope(StrEnum):
     """Create learner profiles."""
     METRICS = "metrics"
     """Read the server's timing metrics."""
+    REVIEW = "review"
+    """Read logged answers (transcripts, audio, grading, progress) and export them."""
+    SCORE = "score"
+    """Judge key points, score competencies, comment."""
+    MANAGE = "manage"
+    """Delete answers, see storage, make and revoke share links."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class Principal:
     learner_id: str | None = None
     """The one learner this principal may see; None = every learner on this machine."""
     device_id: str | None = field(default=None, compare=False)
+    link_id: str | None = field(default=None, compare=False)
+    """A mentor's share link."""
 
     def sees(self, learner_id: str) -> bool:
         return self.learner_id is None or self.learner_id == learner_id
@@ -53,6 +63,7 @@ class Principal:
             "kind": self.kind.value,
             "learner_id": self.learner_id,
             "device_id": self.device_id,
+            "link_id": self.link_id,
             "scopes": sorted(scope.value for scope in self.scopes),
         }
 
@@ -61,7 +72,12 @@ LOCAL = Principal(Kind.LOCAL, frozenset(Scope))
 
 
 def device(device_id: str, learner_id: str) -> Principal:
-    return Principal(Kind.DEVICE, frozenset({Scope.STUDY}), learner_id, device_id)
+    scopes = frozenset({Scope.STUDY, Scope.REVIEW, Scope.SCORE, Scope.MANAGE})
+    return Principal(Kind.DEVICE, scopes, learner_id, device_id)
+
+
+def mentor(link_id: str, learner_id: str) -> Principal:
+    return Principal(Kind.MENTOR, frozenset({Scope.REVIEW, Scope.SCORE}), learner_id, link_id=link_id)
 
 
 SCRAPER = Principal(Kind.SCRAPER, frozenset({Scope.METRICS}), learner_id="")
@@ -74,5 +90,8 @@ class Refusal:
     """Why a request has no principal; `reason` is machine-readable for the page."""
 
     reason: str
-    """`unpaired` (no or unknown cookie) or `revoked` (the device was revoked)."""
+    """`unpaired` (no or unknown cookie), `revoked` (the device was revoked) or `share-ended`
+    (a mentor's link that is tampered with, expired or revoked)."""
     message: str
+    status: int = 401
+    """401: pair this device; 403: this share link opens nothing any more."""

@@ -129,6 +129,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     from voicebot.metrics import Metrics
     from voicebot.native_memory import trim_periodically
     from voicebot.observed import ObservedDialogue, ObservedGrader, ObservedTranscriber
+    from voicebot.replay import build_review
     from voicebot.server import create_app, pairing_required
     from voicebot.wavfile import repair_all
     from voicebot.webrtc import allow_loopback_candidates
@@ -164,7 +165,9 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
             dialogue = ObservedDialogue(stack.rasa, metrics)
             deps = VoiceDeps(settings, pool, speaker, tts_executor, gate, dialogue, stack.study, metrics)
             devices = _device_registry(settings) if pairing else None
-            runner = web.AppRunner(create_app(deps, stack.service, devices), access_log=None)
+            review = build_review(settings, stack.service)
+            # No access log: request lines carry ids, and nothing of a learner's belongs in a log.
+            runner = web.AppRunner(create_app(deps, stack.service, devices, review), access_log=None)
             await runner.setup()
             await web.TCPSite(runner, server.host, server.port, ssl_context=context).start()
             url = _url(server, context is not None)

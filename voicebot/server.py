@@ -25,7 +25,7 @@ from aiohttp import web
 from drills import ids
 from drills.devices import DeviceRegistry
 from drills.exceptions import StudyError
-from voicebot import logs, pairing
+from voicebot import logs, pairing, review_routes, share_routes
 from voicebot.deps import VoiceDeps
 from voicebot.guard import DOORS, Doors, closed_doors, principal_of
 from voicebot.hosts import host_policy, is_loopback
@@ -33,6 +33,8 @@ from voicebot.limits import RateLimiter, SessionSlots, client_key, retry_after
 from voicebot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from voicebot.metrics import ErrorKind
 from voicebot.principal import Kind, Principal, Scope
+from voicebot.retention import add_retention
+from voicebot.review_routes import Review
 from voicebot.session import VoiceSession
 from voicebot.webrtc import OfferError, ice_configuration, new_peer_connection, parse_offer
 
@@ -162,16 +164,19 @@ def pairing_required(options: Any) -> bool:
     return options.pairing == "always" or not is_loopback(options.host)
 
 
-def create_app(deps: VoiceDeps, service: Any, devices: DeviceRegistry | None = None) -> web.Application:
+def create_app(
+    deps: VoiceDeps, service: Any, devices: DeviceRegistry | None = None, review: Review | None = None
+) -> web.Application:
     """`service` is the StudyService (learner profiles); `deps` what sessions share;
-    `devices` the paired devices (needed in phone mode, see `pairing_required`)."""
+    `devices` the paired devices (needed in phone mode, see `pairing_required`); `review` the
+    review page's store services (the page and share links are served when given)."""
     options = deps.settings.server
     app = web.Application(middlewares=[security_headers, closed_doors], client_max_size=MAX_BODY)
     sessions = Sessions(options.max_sessions)
     app["deps"], app["service"], app["sessions"] = deps, service, sessions
-    app[DOORS] = Doors(
-        host_policy(options.host, options.allowed_hosts), pairing_required(options), devices, options.metrics_token
-    )
+    hosts = host_policy(options.host, options.allowed_hosts)
+    shares = review.shares if review else None
+    app[DOORS] = Doors(hosts, pairing_required(options), devices, options.metrics_token, shares)
     app[SLOTS] = SessionSlots(options.max_sessions, lambda: len(sessions.live))
     app[OFFER_LIMITER] = RateLimiter(options.offer_rate)
     app[PROFILE_LIMITER] = RateLimiter(options.profile_rate)
@@ -184,11 +189,17 @@ def create_app(deps: VoiceDeps, service: Any, devices: DeviceRegistry | None = N
     app.router.add_get("/api/metrics", _metrics)
     app.router.add_get("/metrics", _prometheus)
     app.router.add_static("/static/", STATIC, follow_symlinks=False)
+    if review is not None:
+        review_routes.add_routes(app, review)
+        share_routes.add_routes(app, RateLimiter(options.pair_rate))
+        add_retention(app, review.removal)
     app.on_shutdown.append(_shutdown)
     return app
 
 
 async def _index(request: web.Request) -> web.StreamResponse:
+    if not principal_of(request).allows(Scope.STUDY):  # a mentor's share link: the review page
+        raise web.HTTPSeeOther("/review")
     return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
 
@@ -204,7 +215,8 @@ def _ice_servers(deps: VoiceDeps) -> list[dict[str, str]]:
 
 
 async def _health(request: web.Request) -> web.Response:
-    principal_of(request)  # never public: the ICE servers may carry TURN credentials
+    if not principal_of(request).allows(Scope.STUDY):  # the ICE servers may carry TURN credentials
+        return _error(403, "health is for the devices that study here")
     deps = request.app["deps"]
     return web.json_response(
         {"ok": True, "sessions": len(request.app["sessions"].live), "ice_servers": _ice_servers(deps)}

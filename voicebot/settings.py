@@ -25,6 +25,7 @@ from asr.options import AsrOptions, VadOptions
 from dialogue.options import RasaOptions
 from drills.cards.options import CardOptions
 from drills.options import ApiOptions, GradingOptions, StoreOptions
+from drills.review.options import ReviewOptions
 from tts.options import TtsOptions
 from voicebot.config_loader import ConfigError, build, env_overrides, merge
 from voicebot.limits import RateLimit
@@ -62,8 +63,6 @@ class ServerOptions:
     """Threads synthesising speech for all sessions (one ONNX thread each)."""
     reprompt_after_s: float = 25.0
     """Silence after a question before Viva gently re-prompts (0 = never)."""
-    review_token: str = ""
-    """Required to replay recordings from anywhere but localhost."""
     allowed_hosts: tuple[str, ...] = ()
     """Extra host names or addresses the page answers to (e.g. "viva.home.arpa"); loopback
     names, the bind address and, bound to all interfaces, this machine's addresses and host
@@ -100,6 +99,8 @@ class Settings:
     """Flashcard scheduling: desired retention, daily limits ([cards] in viva.toml)."""
     log_format: LogFormat = LogFormat.TEXT
     """`text` (readable lines) or `json` (one object per line); `--log-format` overrides it."""
+    review: ReviewOptions = field(default_factory=ReviewOptions)
+    """The review page: how long answers are kept, how long share links work ([review])."""
 
     @property
     def model_cache(self) -> Path:
