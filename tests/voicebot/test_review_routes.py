@@ -181,7 +181,9 @@ async def test_share_tokens_tampered_expired_or_revoked_get_403(world: World, an
     assert int(cookie.split("Max-Age=")[1].split(";")[0]) <= 86400
     left = await client.post("/api/share/leave", json={}, headers={"Cookie": f"{MENTOR_COOKIE_PLAIN}={made.token}"})
     assert "Max-Age=0" in left.headers["Set-Cookie"]
-    assert (await client.post("/api/share/redeem", data="token=x", headers={"Content-Type": "text/plain"})).status == 415
+    assert (
+        await client.post("/api/share/redeem", data="token=x", headers={"Content-Type": "text/plain"})
+    ).status == 415
 
 
 async def test_the_learner_makes_lists_and_revokes_links(world: World, answered: dict[str, str]) -> None:
@@ -204,7 +206,10 @@ async def test_exports_and_deleting_over_http(world: World, answered: dict[str, 
     await client.put(f"/api/review/answers/{ada}/points", json={"points": [{"index": 0, "label": "partial"}]})
     session = (await (await client.get("/api/review/sessions?learner=ada")).json())["sessions"][0]["id"]
     markdown = await client.get(f"/api/review/sessions/{session}/export.md")
-    assert markdown.headers["Content-Disposition"].startswith("attachment") and "| hit | partial |" in await markdown.text()
+    assert (
+        markdown.headers["Content-Disposition"].startswith("attachment")
+        and "| hit | partial |" in await markdown.text()
+    )
     csv_text = await (await client.get(f"/api/review/sessions/{session}/export.csv")).text()
     assert csv_text.splitlines()[0].startswith("session_id,") and ada in csv_text
     tsv = await (await client.get("/api/review/disagreements.tsv?learner=ada")).text()
