@@ -51,6 +51,7 @@ def _optional_commands() -> list:
         "dialogue.cli",
         "voicebot.serve_cli",
         "voicebot.devices_cli",
+        "voicebot.share_cli",
     )
     for name in names:
         try:
@@ -61,7 +62,7 @@ def _optional_commands() -> list:
     return modules
 
 
-PRIVATE_COMMANDS = frozenset({"serve", "chat", "dialogue", "pair", "devices"})
+PRIVATE_COMMANDS = frozenset({"serve", "chat", "dialogue", "pair", "devices", "share"})
 """Commands that write into the data directory: they run with umask 077 (voicebot/datadir.py)."""
 
 

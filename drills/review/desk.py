@@ -276,7 +276,7 @@ class ReviewDesk:
             answered_at=iso(attempt.answered_at),
             auto_score=auto_score(grading),
             mentor_score=mentor_score(labels, overrides),
-            has_audio=bool(attempt.audio_path),
+            has_audio=bool(attempt.audio_path or attempt.audio_id),  # the detail checks the file
             duration=attempt.duration,
         )
 

@@ -12,6 +12,10 @@ function fail(message) {
 }
 
 async function open() {
+  if (window.location.pathname !== '/share') { // served in place of a page a share cookie no longer opens
+    fail('This share link has expired or was revoked. Ask the learner for a new one.');
+    return;
+  }
   const token = decodeURIComponent(window.location.hash.slice(1));
   if (token) history.replaceState(null, '', '/share'); // out of the address bar and the history
   if (!token) {
