@@ -175,6 +175,7 @@ async def _context(request: web.Request) -> web.Response:
             "learners": visible,
             "competencies": list(COMPETENCIES),
             "labels": list(REVIEW_LABELS),
+            "units": [{"number": u.number, "title": u.title} for u in request.app[REVIEW].desk.pack.units],
         }
     )
 
@@ -217,11 +218,9 @@ async def _answer(request: web.Request) -> web.Response:
 async def _audio(request: web.Request) -> web.StreamResponse:
     answer_id = await answer_of(request, Scope.REVIEW)
     review = request.app[REVIEW]
-    detail = await call(review.desk.answer, answer_id)
-    path = await call(review.desk.audio_file, answer_id)
+    path, still_recording = await call(review.desk.recording, answer_id)
     if path is None:
         raise web.HTTPNotFound(reason="This answer has no recording (typed, or its audio was deleted).")
-    still_recording = detail.status == "asked"
     path = await asyncio.to_thread(review.prepare_audio, path, still_recording)
     # FileResponse answers Range requests (206 with Content-Range) and sends the file from a worker thread.
     return web.FileResponse(path, headers={"Content-Type": "audio/wav", "Cache-Control": "no-store"})

@@ -173,19 +173,22 @@ class ReviewDesk:
                 history=history,
             )
 
-    def audio_file(self, attempt: Attempt | str) -> Path | None:
+    def audio_file(self, attempt: Attempt) -> Path | None:
         """The answer's recording, if there is one: the stored path, accepted only inside the
         recordings folder (resolved, so no symlink leads out); never a path from a request."""
-        if isinstance(attempt, str):
-            with self._db() as db:
-                found = db.get(Attempt, ids.attempt_id(attempt))
-                if found is None:
-                    raise NotFound(NO_SUCH_ANSWER)
-                attempt = found
         for candidate in self._audio_candidates(attempt):
             if candidate.is_file():
                 return candidate
         return None
+
+    def recording(self, attempt_id: str) -> tuple[Path | None, bool]:
+        """(the answer's recording or None, whether the answer is still open: a writer may be
+        appending to it)."""
+        with self._db() as db:
+            attempt = db.get(Attempt, ids.attempt_id(attempt_id))
+            if attempt is None:
+                raise NotFound(NO_SUCH_ANSWER)
+            return self.audio_file(attempt), attempt.status == "asked"
 
     def _audio_candidates(self, attempt: Attempt) -> list[Path]:
         """Where the answer's audio may be: the path the voice process stored, and the path it

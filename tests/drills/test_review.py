@@ -206,12 +206,12 @@ def test_delete_an_answer_or_a_session_with_its_audio(
     with pytest.raises(Conflict):
         removal.delete_answer(first)  # the session is still running
     service.stop(ada)
-    audio = desk.audio_file(first)
+    audio = desk.recording(first)[0]
     assert audio is not None and audio.is_file()
     storage = removal.storage(ada)
     assert (storage.answers, storage.recordings, storage.retention_days) == (2, 2, 30)
     size = audio.stat().st_size
-    assert storage.bytes == size + desk.audio_file(second).stat().st_size  # type: ignore[union-attr]
+    assert storage.bytes == size + desk.recording(second)[0].stat().st_size  # type: ignore[union-attr]
     assert removal.delete_answer(first).to_json() == {"answers": 1, "sessions": 0, "files": 1, "bytes": size}
     assert not audio.exists()
     with desk._db() as db:
@@ -219,7 +219,7 @@ def test_delete_an_answer_or_a_session_with_its_audio(
         assert db.query(PointReview).count() == 0 and db.query(ReviewComment).count() == 0
     with pytest.raises(NotFound):
         desk.answer(first)
-    second_audio = desk.audio_file(second)
+    second_audio = desk.recording(second)[0]
     removed = removal.delete_session(session)
     assert (removed.answers, removed.sessions, removed.files) == (1, 1, 1)
     assert second_audio is not None and not second_audio.exists()

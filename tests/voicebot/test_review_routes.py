@@ -18,7 +18,7 @@ from drills.app import build_service
 from drills.devices import DeviceRegistry
 from drills.store import Attempt, make_engine, make_session_factory
 from drills.store.models import utcnow
-from tests.voicebot.review_data import even_words, store_answer, tone
+from tests.voicebot.review_data import even_words, store_answer, tone, write_wav
 from voicebot.guard import COOKIE, MENTOR_COOKIE_PLAIN
 from voicebot.replay import build_review
 from voicebot.retention import RETENTION
@@ -108,6 +108,15 @@ async def test_audio_by_answer_id_with_ranges_and_a_repaired_header(world: World
     assert beyond.status == 416
     path.unlink()
     assert (await world.client.get(url)).status == 404
+    # An answer still open may have a writer appending: its file is served as it is, untouched.
+    world.service.start_session("ada", "drill")
+    open_one = world.service.next_question("ada").attempt_id
+    live = write_wav(world.settings.recordings_dir / "ada" / f"{open_one}.wav", tone(1.0))
+    with live.open("ab") as handle:
+        handle.write(b"\x02\x00" * 800)
+    before = live.read_bytes()
+    served = await (await world.client.get(f"/api/review/answers/{open_one}/audio")).read()
+    assert served == before == live.read_bytes() and struct.unpack("<I", served[40:44])[0] == len(served) - 44 - 1600
 
 
 async def test_a_mentor_reads_scores_and_comments_for_one_learner_only(world: World, answered: dict[str, str]) -> None:

@@ -36,6 +36,7 @@ export const ctx = {
   learner: '',
   competencies: [],
   labels: [],
+  units: [],
   can(scope) {
     return !!this.principal && this.principal.scopes.includes(scope);
   },
@@ -189,7 +190,7 @@ function fillFilters() {
   for (const learner of ctx.learners) el.learner.append(h('option', { value: learner.id }, learner.name));
   el.learner.value = ctx.learner;
   el.learnerField.hidden = ctx.learners.length < 2;
-  for (let unit = 1; unit <= 22; unit += 1) el.unit.append(h('option', { value: String(unit) }, `Unit ${unit}`));
+  for (const unit of ctx.units) el.unit.append(h('option', { value: String(unit.number) }, `${unit.number}. ${unit.title}`));
 }
 
 async function main() {
@@ -200,6 +201,7 @@ async function main() {
       learners: context.learners,
       competencies: context.competencies,
       labels: context.labels,
+      units: context.units,
     });
     let remembered = '';
     try {
