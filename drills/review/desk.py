@@ -75,24 +75,25 @@ class ReviewDesk:
         self._sessions = session_factory
         self.recordings_dir = Path(recordings_dir)
         self.options = options or ReviewOptions()
-        self._now = now
+        self.now = now
 
     @contextmanager
-    def _db(self) -> Iterator[Session]:
+    def transaction(self) -> Iterator[Session]:
+        """One transaction of the study store (removal, exports and progress use it too)."""
         with self._sessions.begin() as db:
             yield db
 
     # -- whose is it ------------------------------------------------------------------------
 
     def learner_of_answer(self, attempt_id: str) -> str:
-        with self._db() as db:
+        with self.transaction() as db:
             attempt = db.get(Attempt, ids.attempt_id(attempt_id))
             if attempt is None:
                 raise NotFound(NO_SUCH_ANSWER)
             return attempt.learner_id
 
     def learner_of_session(self, session_id: str) -> str:
-        with self._db() as db:
+        with self.transaction() as db:
             session = db.get(StudySession, ids.session_id(session_id))
             if session is None or session.mode not in ANSWER_MODES:
                 raise NotFound("There is no such session (it may have been deleted).")
@@ -103,7 +104,7 @@ class ReviewDesk:
     def sessions(self, learner_id: str, filters: Filters | None = None) -> list[SessionSummary]:
         """The learner's sessions with logged answers, newest first; with filters, only the
         answers (and sessions) that pass them."""
-        with self._db() as db:
+        with self.transaction() as db:
             query = (
                 select(StudySession)
                 .where(StudySession.learner_id == learner_id, StudySession.mode.in_(ANSWER_MODES))
@@ -114,7 +115,7 @@ class ReviewDesk:
     def session(self, session_id: str) -> SessionSummary:
         """One session with all its answers."""
         learner_id = self.learner_of_session(session_id)
-        with self._db() as db:
+        with self.transaction() as db:
             session = db.get(StudySession, session_id)
             found = self._summaries(db, learner_id, [session] if session else [], Filters())
             if not found:
@@ -142,7 +143,7 @@ class ReviewDesk:
         return out
 
     def answer(self, attempt_id: str) -> AnswerDetail:
-        with self._db() as db:
+        with self.transaction() as db:
             attempt = db.get(Attempt, ids.attempt_id(attempt_id))
             if attempt is None:
                 raise NotFound(NO_SUCH_ANSWER)
@@ -176,7 +177,7 @@ class ReviewDesk:
     def audio_file(self, attempt: Attempt) -> Path | None:
         """The answer's recording, if there is one: the stored path, accepted only inside the
         recordings folder (resolved, so no symlink leads out); never a path from a request."""
-        for candidate in self._audio_candidates(attempt):
+        for candidate in self.audio_candidates(attempt):
             if candidate.is_file():
                 return candidate
         return None
@@ -184,13 +185,13 @@ class ReviewDesk:
     def recording(self, attempt_id: str) -> tuple[Path | None, bool]:
         """(the answer's recording or None, whether the answer is still open: a writer may be
         appending to it)."""
-        with self._db() as db:
+        with self.transaction() as db:
             attempt = db.get(Attempt, ids.attempt_id(attempt_id))
             if attempt is None:
                 raise NotFound(NO_SUCH_ANSWER)
             return self.audio_file(attempt), attempt.status == "asked"
 
-    def _audio_candidates(self, attempt: Attempt) -> list[Path]:
+    def audio_candidates(self, attempt: Attempt) -> list[Path]:
         """Where the answer's audio may be: the path the voice process stored, and the path it
         would have used (`<recordings>/<learner>/<attempt>.wav`), each checked to stay inside."""
         found = []
@@ -208,28 +209,28 @@ class ReviewDesk:
 
     def judge_points(self, attempt_id: str, labels: Mapping[int, str | None], reviewer: str) -> ReviewView:
         """Agree with or override the grader per key point (scoring.set_points)."""
-        with self._db() as db:
+        with self.transaction() as db:
             attempt, points = self._judged(db, attempt_id)
             scoring.set_points(db, attempt, points, labels, reviewer)
             db.flush()
             return scoring.review_view(db, attempt, points, self._names(db))
 
     def score_competencies(self, attempt_id: str, scores: Mapping[str, int | None], reviewer: str) -> ReviewView:
-        with self._db() as db:
+        with self.transaction() as db:
             attempt, points = self._judged(db, attempt_id)
             scoring.set_competencies(db, attempt, scores, reviewer)
             db.flush()
             return scoring.review_view(db, attempt, points, self._names(db))
 
     def comment(self, attempt_id: str, at: float | None, text: str, author: str) -> ReviewView:
-        with self._db() as db:
+        with self.transaction() as db:
             attempt, points = self._judged(db, attempt_id)
             scoring.add_comment(db, attempt, at, text, author)
             return scoring.review_view(db, attempt, points, self._names(db))
 
     def delete_comment(self, attempt_id: str, comment_id: int, author: str | None) -> ReviewView:
         """`author` None: the learner (any comment on their answer); else only that author's."""
-        with self._db() as db:
+        with self.transaction() as db:
             attempt, points = self._judged(db, attempt_id)
             scoring.delete_comment(db, comment_id, attempt.id, author)
             db.flush()

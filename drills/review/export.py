@@ -115,7 +115,7 @@ def disagreements_tsv(desk: ReviewDesk, learner_id: str, everything: bool = Fals
     one row per answer × key point, in the calibration table's columns."""
     heldout = heldout_questions()
     rows = []
-    with desk._db() as db:
+    with desk.transaction() as db:
         names = reviewer_names(db)
         query = (
             select(PointReview, Attempt)

@@ -65,7 +65,7 @@ class Progress:
         self._cards_due = cards_due
 
     def view(self, learner_id: str) -> ProgressView:
-        with self.desk._db() as db:
+        with self.desk.transaction() as db:
             queries.learner(db, learner_id)
             finished = queries.finished_days(db, learner_id)
             adjustments = queries.adjustments(db, learner_id)

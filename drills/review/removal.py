@@ -61,7 +61,7 @@ class Removal:
         self.desk = desk
 
     def delete_answer(self, attempt_id: str) -> Removed:
-        with self.desk._db() as db:
+        with self.desk.transaction() as db:
             attempt = db.get(Attempt, ids.attempt_id(attempt_id))
             if attempt is None:
                 raise NotFound(NO_SUCH_ANSWER)
@@ -70,7 +70,7 @@ class Removal:
             return self._delete(db, [attempt])
 
     def delete_session(self, session_id: str) -> Removed:
-        with self.desk._db() as db:
+        with self.desk.transaction() as db:
             session = db.get(StudySession, ids.session_id(session_id))
             if session is None or session.mode not in ANSWER_MODES:
                 raise NotFound("There is no such session (it may have been deleted).")
@@ -88,8 +88,8 @@ class Removal:
         days = self.desk.options.retention_days if days is None else days
         if days <= 0:
             return Removed()
-        cutoff = self.desk._now() - timedelta(days=days)
-        with self.desk._db() as db:
+        cutoff = self.desk.now() - timedelta(days=days)
+        with self.desk.transaction() as db:
             active = set(db.scalars(select(StudySession.id).where(StudySession.status == "active")))
             old = [
                 a
@@ -117,7 +117,7 @@ class Removal:
 
     def storage(self, learner_id: str) -> Storage:
         learner = ids.learner_id(learner_id)
-        with self.desk._db() as db:
+        with self.desk.transaction() as db:
             answers = db.scalar(select(func.count()).where(Attempt.learner_id == learner)) or 0
         files = [p for p in (self.desk.recordings_dir / learner).glob("*.wav") if p.is_file()]
         size = sum(p.stat().st_size for p in files)
@@ -128,7 +128,7 @@ class Removal:
     def _delete(self, db: Session, attempts: Iterable[Attempt]) -> Removed:
         removed = Removed()
         for attempt in attempts:
-            removed += _unlink(self.desk._audio_candidates(attempt))
+            removed += _unlink(self.desk.audio_candidates(attempt))
             db.delete(attempt)
             removed += Removed(answers=1)
         return removed

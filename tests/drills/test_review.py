@@ -214,7 +214,7 @@ def test_delete_an_answer_or_a_session_with_its_audio(
     assert storage.bytes == size + desk.recording(second)[0].stat().st_size  # type: ignore[union-attr]
     assert removal.delete_answer(first).to_json() == {"answers": 1, "sessions": 0, "files": 1, "bytes": size}
     assert not audio.exists()
-    with desk._db() as db:
+    with desk.transaction() as db:
         assert db.get(Attempt, first) is None
         assert db.query(PointReview).count() == 0 and db.query(ReviewComment).count() == 0
     with pytest.raises(NotFound):
@@ -232,7 +232,7 @@ def test_retention_deletes_old_answers(service: StudyService, desk: ReviewDesk, 
     new = spoken_answer(service, desk, ada)
     service.stop(ada)
     stray = write_wav(desk.recordings_dir / ada / ("f" * 32 + ".wav"), 0.5)
-    with desk._db() as db:
+    with desk.transaction() as db:
         db.get(Attempt, old).created_at = utcnow() - timedelta(days=40)
     assert Removal(desk).sweep(days=0).answers == 0  # 0 keeps everything
     later = ReviewDesk(desk.pack, service.sessions, desk.recordings_dir, ReviewOptions(retention_days=30))
@@ -316,7 +316,7 @@ def test_progress_scores_per_unit_over_time_and_due_cards(
     service.start_session(ada, "drill")
     answer_id = spoken_answer(service, desk, ada)
     spoken_answer(service, desk, ada, WRONG)
-    with desk._db() as db:
+    with desk.transaction() as db:
         db.get(Attempt, answer_id).answered_at = datetime(2026, 8, 6, 9, 0)
     desk.judge_points(answer_id, {0: "wrong"}, "learner")
     view = Progress(desk, service.cards.due_count).view(ada)

@@ -169,7 +169,7 @@ async def test_share_tokens_tampered_expired_or_revoked_get_403(world: World, an
     flipped = signature[:-1] + ("A" if signature[-1] != "A" else "B")
     revoked = links.create("ada", 1)
     links.revoke(revoked.link.id)
-    with world.review.desk._db() as db:  # a link that ran out an hour ago
+    with world.review.desk.transaction() as db:  # a link that ran out an hour ago
         from drills.store import ShareLink
 
         expired = links.create("ada", 1)
