@@ -118,6 +118,12 @@ def test_words_line_up_with_the_graded_text() -> None:
         ("more.", None),
     ]  # fmt: skip
     assert tokens("typed answer", None)[1].char_start == 6
+    # A resumed answer: the words said before the reconnect are carried as text, untimed; the
+    # last final's timings still find their words further on.
+    carried = "so the first thing is that bagging trains many models on bootstrap samples and"
+    resumed = [{"word": w, "start": 0.5 * i, "end": 0.5 * i + 0.4} for i, w in enumerate(["it", "reduces", "variance"])]
+    got = tokens(f"{carried} it reduces variance", resumed)
+    assert [t.start for t in got[-3:]] == [0.0, 0.5, 1.0] and all(t.start is None for t in got[:-3])
 
 
 def test_a_person_judges_points_competencies_and_comments(service: StudyService, desk: ReviewDesk, ada: str) -> None:
