@@ -214,6 +214,12 @@ class Recorders:
         self._unfinished = [r for r in self._unfinished if not r.closed.done()] + [recording]
         return recording
 
+    def is_writing(self, path: Path) -> bool:
+        """Whether a writer of `path` (spelled as it was opened) has not closed the file yet: it may
+        be appending, so readers must not modify the file. Safe from any thread (one dict read)."""
+        recording = self._latest.get(path)
+        return recording is not None and not recording.closed.done()
+
     @property
     def writing(self) -> int:
         """Writers not finished yet (writing, or waiting for an earlier writer of their file)."""

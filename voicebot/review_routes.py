@@ -6,7 +6,7 @@ is looked up by id, its learner checked against the principal, and only then rea
 of a learner the principal does not see is 404, as if it did not exist; one it sees but may
 not change (a mentor deleting) is 403. Audio is served by answer id through the store (the
 path the store holds, checked to stay in the recordings folder), never by a path from the
-request, with HTTP range requests (aiohttp's FileResponse) so the player can seek.
+request, with HTTP range requests so the player can seek (voicebot/replay.py).
 """
 
 from __future__ import annotations
@@ -15,17 +15,24 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
 from drills import ids
 from drills.exceptions import StudyError
+from drills.keys import signing_key
 from drills.review import Filters, Progress, Removal, ReviewDesk, ShareLinks, scoring
 from drills.review import export as exports
 from drills.review.views import COMPETENCIES, REVIEW_LABELS
 from voicebot.guard import principal_of
+from voicebot.paths import recording_path
 from voicebot.principal import Kind, Principal, Scope
+from voicebot.recorder import Recorders
+from voicebot.replay import send_recording
+
+if TYPE_CHECKING:
+    from voicebot.settings import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
 T = TypeVar("T")
@@ -39,11 +46,23 @@ class Review:
     removal: Removal
     shares: ShareLinks
     progress: Progress
-    prepare_audio: Callable[[Path, bool], Path]
-    """Makes a recording playable before it is served (`(path, still_recording) -> path`)."""
 
 
 REVIEW = web.AppKey("review", Review)
+
+
+def build_review(settings: Settings, service: Any, recorders: Recorders | None = None) -> Review:
+    """The review services over `service`'s store (a StudyService); `recorders` are the voice
+    sessions' answer writers, asked whether an answer's recording is still being written."""
+    writers = recorders or Recorders()
+    root = settings.recordings_dir
+
+    def writing(learner_id: str, attempt_id: str) -> bool:
+        return writers.is_writing(recording_path(root, learner_id, attempt_id))
+
+    desk = ReviewDesk(service.pack, service.sessions, root, settings.review, writing=writing)
+    shares = ShareLinks(service.sessions, signing_key(settings.data_dir, "share"), settings.review)
+    return Review(desk, Removal(desk), shares, Progress(desk, service.cards.due_count))
 
 
 def add_routes(app: web.Application, review: Review) -> None:
@@ -218,12 +237,10 @@ async def _answer(request: web.Request) -> web.Response:
 async def _audio(request: web.Request) -> web.StreamResponse:
     answer_id = await answer_of(request, Scope.REVIEW)
     review = request.app[REVIEW]
-    path, still_recording = await call(review.desk.recording, answer_id)
+    path, writing = await call(review.desk.recording, answer_id)
     if path is None:
         raise web.HTTPNotFound(reason="This answer has no recording (typed, or its audio was deleted).")
-    path = await asyncio.to_thread(review.prepare_audio, path, still_recording)
-    # FileResponse answers Range requests (206 with Content-Range) and sends the file from a worker thread.
-    return web.FileResponse(path, headers={"Content-Type": "audio/wav", "Cache-Control": "no-store"})
+    return await send_recording(request, path, writing)
 
 
 async def _progress(request: web.Request) -> web.Response:

@@ -129,7 +129,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     from voicebot.metrics import Metrics
     from voicebot.native_memory import trim_periodically
     from voicebot.observed import ObservedDialogue, ObservedGrader, ObservedTranscriber
-    from voicebot.replay import build_review
+    from voicebot.review_routes import build_review
     from voicebot.server import create_app, pairing_required
     from voicebot.wavfile import repair_all
     from voicebot.webrtc import allow_loopback_candidates
@@ -165,7 +165,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
             dialogue = ObservedDialogue(stack.rasa, metrics)
             deps = VoiceDeps(settings, pool, speaker, tts_executor, gate, dialogue, stack.study, metrics)
             devices = _device_registry(settings) if pairing else None
-            review = build_review(settings, stack.service)
+            review = build_review(settings, stack.service, deps.recorders)
             # No access log: request lines carry ids, and nothing of a learner's belongs in a log.
             runner = web.AppRunner(create_app(deps, stack.service, devices, review), access_log=None)
             await runner.setup()

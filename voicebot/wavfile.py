@@ -127,6 +127,15 @@ def read_samples(path: Path) -> np.ndarray:
     return int16_to_float32(np.frombuffer(pcm, dtype="<i2"))
 
 
+def audio_bytes(path: Path) -> int:
+    """How much audio a recording holds now, from its size (whole samples), its header checked
+    but not trusted for the length; the file is not modified (a writer may be appending)."""
+    with open(path, "rb") as handle:
+        _check(handle.read(HEADER_BYTES), path)
+        size = os.fstat(handle.fileno()).st_size
+    return (size - HEADER_BYTES) // SAMPLE_BYTES * SAMPLE_BYTES
+
+
 def seconds(path: Path) -> float:
     """Audio length from the file size (the header may be stale after a crash)."""
     return max(0, Path(path).stat().st_size - HEADER_BYTES) // SAMPLE_BYTES / SAMPLE_RATE

@@ -70,12 +70,16 @@ class ReviewDesk:
         recordings_dir: Path,
         options: ReviewOptions | None = None,
         now: Callable[[], datetime] = utcnow,
+        writing: Callable[[str, str], bool] = lambda learner_id, attempt_id: False,
     ) -> None:
         self.pack = pack
         self._sessions = session_factory
         self.recordings_dir = Path(recordings_dir)
         self.options = options or ReviewOptions()
         self.now = now
+        self.writing = writing
+        """`(learner_id, attempt_id) -> bool`: whether the voice process is still writing that
+        answer's recording (voicebot's recorder knows; by default nothing is being written)."""
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -183,13 +187,12 @@ class ReviewDesk:
         return None
 
     def recording(self, attempt_id: str) -> tuple[Path | None, bool]:
-        """(the answer's recording or None, whether the answer is still open: a writer may be
-        appending to it)."""
+        """(the answer's recording or None, whether a writer is still appending to it)."""
         with self.transaction() as db:
             attempt = db.get(Attempt, ids.attempt_id(attempt_id))
             if attempt is None:
                 raise NotFound(NO_SUCH_ANSWER)
-            return self.audio_file(attempt), attempt.status == "asked"
+            return self.audio_file(attempt), self.writing(attempt.learner_id, attempt.id)
 
     def audio_candidates(self, attempt: Attempt) -> list[Path]:
         """Where the answer's audio may be: the path the voice process stored, and the path it

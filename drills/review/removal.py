@@ -3,8 +3,8 @@
 An answer is deleted audio first, then its rows (what people said of it goes with it, by
 foreign key): if the file cannot be removed nothing is deleted and the error says why, so
 audio is never left behind without the row that points to it. Answers of a session that is
-still running are refused (the voice process may be writing them, and the running day counts
-them); the sweep skips them.
+still running, and answers whose recording the voice process is still writing (a session that
+just stopped drains its writer), are refused; the sweep skips them.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from drills.store.models import Attempt, StudySession
 
 log = logging.getLogger(__name__)
 RUNNING = "That session is still running: stop it first (say 'stop', or close the page), then delete it."
+WRITING = "Its recording is still being written: try again in a moment."
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class Removal:
                 raise NotFound(NO_SUCH_ANSWER)
             if _running(db, attempt.session_id):
                 raise Conflict(RUNNING)
+            if self.desk.writing(attempt.learner_id, attempt.id):
+                raise Conflict(WRITING)
             return self._delete(db, [attempt])
 
     def delete_session(self, session_id: str) -> Removed:
@@ -77,6 +80,8 @@ class Removal:
             if session.status == "active":
                 raise Conflict(RUNNING)
             attempts = list(db.scalars(select(Attempt).where(Attempt.session_id == session.id)))
+            if any(self.desk.writing(a.learner_id, a.id) for a in attempts):
+                raise Conflict(WRITING)
             removed = self._delete(db, attempts)
             db.delete(session)
             return removed + Removed(sessions=1)
@@ -94,7 +99,7 @@ class Removal:
             old = [
                 a
                 for a in db.scalars(select(Attempt).where(Attempt.created_at < cutoff))
-                if a.session_id is None or a.session_id not in active
+                if (a.session_id is None or a.session_id not in active) and not self.desk.writing(a.learner_id, a.id)
             ]
             removed = self._delete(db, old)
             db.flush()

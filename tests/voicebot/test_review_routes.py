@@ -18,10 +18,13 @@ from drills.app import build_service
 from drills.devices import DeviceRegistry
 from drills.store import Attempt, make_engine, make_session_factory
 from drills.store.models import utcnow
-from tests.voicebot.review_data import even_words, store_answer, tone, write_wav
+from tests.voicebot.review_data import even_words, store_answer, tone
+from voicebot import wavfile
 from voicebot.guard import COOKIE, MENTOR_COOKIE_PLAIN
-from voicebot.replay import build_review
+from voicebot.paths import recording_path
+from voicebot.recorder import Recorders
 from voicebot.retention import RETENTION
+from voicebot.review_routes import build_review
 from voicebot.server import create_app
 from voicebot.settings import load_settings
 
@@ -29,8 +32,9 @@ JSON = {"Content-Type": "application/json"}
 
 
 class World:
-    def __init__(self, client: TestClient, service, review, settings) -> None:
+    def __init__(self, client: TestClient, service, review, settings, recorders: Recorders) -> None:
         self.client, self.service, self.review, self.settings = client, service, review, settings
+        self.recorders = recorders
 
     def mentor_of(self, learner: str, days: int = 3) -> dict[str, str]:
         return {"Cookie": f"{MENTOR_COOKIE_PLAIN}={self.review.shares.create(learner, days).token}"}
@@ -46,11 +50,12 @@ async def make_world(tmp_path: Path, **env: str) -> AsyncIterator[World]:
     service = build_service(settings)
     for name in ("Ada", "Bob"):
         service.create_learner(name)
-    review = build_review(settings, service)
+    recorders = Recorders()
+    review = build_review(settings, service, recorders)
     devices = DeviceRegistry(make_session_factory(make_engine(settings.database_url)))
     app = create_app(types.SimpleNamespace(settings=settings), service, devices, review)
     async with TestClient(TestServer(app)) as client:
-        yield World(client, service, review, settings)
+        yield World(client, service, review, settings, recorders)
     service.close()
 
 
@@ -108,15 +113,45 @@ async def test_audio_by_answer_id_with_ranges_and_a_repaired_header(world: World
     assert beyond.status == 416
     path.unlink()
     assert (await world.client.get(url)).status == 404
-    # An answer still open may have a writer appending: its file is served as it is, untouched.
+
+
+async def test_a_recording_being_written_is_served_as_a_snapshot_and_never_modified(world: World) -> None:
+    """The recorder's writer still holds the file: the reply is a header for the audio there
+    now and that audio; the file itself is not touched (its header may lag by up to a second),
+    and the answer cannot be deleted until the writer has closed it."""
     world.service.start_session("ada", "drill")
-    open_one = world.service.next_question("ada").attempt_id
-    live = write_wav(world.settings.recordings_dir / "ada" / f"{open_one}.wav", tone(1.0))
-    with live.open("ab") as handle:
-        handle.write(b"\x02\x00" * 800)
-    before = live.read_bytes()
-    served = await (await world.client.get(f"/api/review/answers/{open_one}/audio")).read()
-    assert served == before == live.read_bytes() and struct.unpack("<I", served[40:44])[0] == len(served) - 44 - 1600
+    attempt = world.service.next_question("ada").attempt_id
+    root = world.settings.recordings_dir
+    path = recording_path(root, "ada", attempt)
+    first = world.recorders.open(path, inside=root)  # the answer's first part, before a reconnect
+    world.service.attach_audio(attempt, str(path))
+    first.append(tone(1.0))
+    await first.close()
+    writer = world.recorders.open(path, inside=root)  # resumed: a writer appending to it again
+    assert await writer.existing_bytes() == 32000 and world.recorders.is_writing(path)
+    writer.append(tone(0.25))
+    url = f"/api/review/answers/{attempt}/audio"
+    whole = await world.client.get(url)
+    served = await whole.read()
+    on_disk = path.read_bytes()  # the file only grows: what was served is a prefix of it
+    assert whole.status == 200 and whole.headers["Accept-Ranges"] == "bytes" and len(served) >= 44 + 32000
+    assert served[:44] == wavfile.header(len(served) - 44) and served[44:] == on_disk[44 : len(served)]
+    part = await world.client.get(url, headers={"Range": "bytes=40-1039"})
+    assert part.status == 206 and part.headers["Content-Range"] == f"bytes 40-1039/{len(served)}"
+    assert await part.read() == served[40:1040]
+    tail = await world.client.get(url, headers={"Range": "bytes=-10"})
+    assert tail.status == 206 and await tail.read() == served[-10:]
+    assert (await world.client.get(url, headers={"Range": f"bytes={len(served)}-"})).status == 416
+    world.service.stop("ada")  # the session stopped, but its writer has not closed the file yet
+    refused = await world.client.delete(f"/api/review/answers/{attempt}", json={})
+    assert refused.status == 409 and "still being written" in (await refused.json())["error"]
+    writer.append(tone(0.5))
+    await writer.close()
+    assert not world.recorders.is_writing(path)
+    closed = await (await world.client.get(url)).read()
+    assert closed == path.read_bytes() and struct.unpack("<I", closed[40:44])[0] == 32000 + 8000 + 16000
+    deleted = await world.client.delete(f"/api/review/answers/{attempt}", json={})
+    assert deleted.status == 200 and not path.exists()
 
 
 async def test_a_mentor_reads_scores_and_comments_for_one_learner_only(world: World, answered: dict[str, str]) -> None:
