@@ -16,11 +16,15 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarks.rtc_learner import RtcLearner
 from drills.keys import KEY_HEADER
 from tests.support import REPO, VivaServer, viva_env
+from voicebot.guard import MENTOR_COOKIE_PLAIN
+from voicebot.paths import recording_path
+from voicebot.recorder import Recorders
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 
@@ -209,6 +213,69 @@ def test_files_are_private(server: VivaServer, say) -> None:
     assert len(database) == 3 and all(mode(path) == 0o600 for path in database)
     assert mode(data / "secret") == 0o600
     assert mode(data / "rasa" / "tracker.db") == 0o600 and mode(data / "logs" / "rasa.log") == 0o600
+    still_serving(server)
+
+
+def recorded_answer(server: VivaServer, name: str) -> tuple[str, str, Path]:
+    """(learner, answer id, its WAV): a question asked through the internal API, its audio
+    written by the recorder where a voice session writes it, the answer stored and the session
+    stopped."""
+    learner = server.api_json("/learners", {"name": name})["learner_id"]  # the page's budget is for later tests
+    server.api_json(f"/learners/{learner}/sessions", {"mode": "drill"})
+    attempt = server.api_json(f"/learners/{learner}/next-question", {})["attempt_id"]
+    root = server.data_dir / "recordings"
+    path = recording_path(root, learner, attempt)
+    writer = Recorders().open(path, inside=root)
+    writer.append(np.full(16000, 0.1, np.float32))
+    writer.finish()
+    writer.closed.result(timeout=30)
+    body = {"text": "An eigenvector keeps its line.", "final": True, "audio_id": str(path), "duration": 1.0}
+    server.api_json(f"/attempts/{attempt}/transcript", body)
+    server.api_json(f"/attempts/{attempt}/answer", {"text": body["text"]})
+    server.api_json(f"/learners/{learner}/stop", {})
+    return learner, attempt, path
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_recordings_are_served_only_through_the_doors(server: VivaServer) -> None:
+    learner, answer, path = recorded_answer(server, "Replay Rita")
+    _, other, _ = recorded_answer(server, "Replay Ron")
+    audio = f"{server.url}/api/review/answers/{answer}/audio"
+    assert fetch(audio) == (200, path.read_bytes())  # loopback, the person at the machine
+    assert fetch(audio, {"Range": "bytes=0-43"}) == (206, path.read_bytes()[:44])
+    for host in ("evil.example", "127.0.0.1.nip.io"):  # DNS rebinding
+        assert fetch(audio, {"Host": host})[0] == 421
+    for bad in ("..%2F..%2Fsecret", "..", "0" * 31 + "%2F", answer.upper() + "0"):
+        assert fetch(f"{server.url}/api/review/answers/{bad}/audio")[0] == 404, bad
+    # Deleting is a state change: cross-site or not JSON is refused, and the file stays.
+    delete = f"{server.url}/api/review/answers/{answer}"
+    assert call(delete, b"{}", {**JSON, "Origin": "http://evil.example"}, "DELETE")[0] == 403
+    assert call(delete, b"{}", {"Content-Type": "text/plain"}, "DELETE")[0] == 415
+    assert path.exists()
+    # A share cookie makes the request a mentor's, of that learner only; a forged one opens nothing.
+    out = subprocess.run(
+        [sys.executable, "-m", "voicebot.cli", "share", "--learner", "Replay Ron"],
+        cwd=REPO, env=server.env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    token = out.stdout.split("/share#", 1)[1].split()[0]
+    code, redeemed, headers = call(f"{server.url}/api/share/redeem", {"token": token}, JSON)
+    assert code == 200 and redeemed["learner"]["name"] == "Replay Ron" and "HttpOnly" in headers["Set-Cookie"]
+    mentor = {"Cookie": f"{MENTOR_COOKIE_PLAIN}={token}"}
+    assert fetch(f"{server.url}/api/review/answers/{other}/audio", mentor)[0] == 200
+    assert fetch(audio, mentor)[0] == 404  # Rita's answer: not there for Ron's mentor
+    assert call(delete, b"{}", {**JSON, **mentor}, "DELETE")[0] == 404
+    forged = {"Cookie": f"{MENTOR_COOKIE_PLAIN}={token[:-4]}AAAA"}
+    code, reply, _ = call(f"{server.url}/api/review/sessions?learner={learner}", headers=forged)
+    assert code == 403 and reply["reason"] == "share-ended"
+    assert fetch(audio, forged)[0] == 403
+    assert token not in server.log_text()
     still_serving(server)
 
 
