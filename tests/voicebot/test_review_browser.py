@@ -1,8 +1,9 @@
 """Mentor replay through the real `viva serve` (phone mode: HTTPS, paired devices) and Chromium.
 
-Answers are stored the way a spoken turn stores them: Piper speaks the answer, the WAV lands
-where the recorder writes it, faster-whisper transcribes it (the words and their timings),
-and the candidate and the answer go through the study API to the server's own grader. Then
+Answers are stored the way a spoken turn stores them: Piper speaks the answer, the recorder's
+writer puts it where a voice session does, faster-whisper transcribes it (the words and their
+timings), and the candidate and the answer go through the study API to the server's own
+grader. Then
 the learner replays it in the browser, makes a share link; a mentor opens it, overrides a
 judgement, scores and comments; the learner sees both. Every bad token gets 403, another
 learner's answer 404, and no token reaches the server's log.
@@ -23,6 +24,8 @@ from tests.voicebot.browser import CHROMIUM, chromium_args
 from tests.voicebot.review_data import write_wav
 from tests.voicebot.test_phone_mode import Phone, new_code, viva
 from voicebot.guard import COOKIE, MENTOR_COOKIE
+from voicebot.paths import recording_path
+from voicebot.recorder import Recorders
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 
@@ -52,7 +55,12 @@ def spoken_answer(server: VivaServer, learner: str, say, transcriber) -> tuple[s
     model = load_pack().item(turn["question"]["id"]).answer_text
     text = " ".join(re.split(r"(?<=[.?!])\s+", model)[:SENTENCES])
     audio = np.concatenate([np.zeros(8000, np.float32), say(text), np.zeros(8000, np.float32)])
-    path = write_wav(server.data_dir / "recordings" / learner / f"{attempt}.wav", audio)
+    root = server.data_dir / "recordings"
+    path = recording_path(root, learner, attempt)
+    writer = Recorders().open(path, inside=root)  # the voice session's writer, as a spoken turn uses it
+    writer.append(audio)
+    writer.finish()
+    writer.closed.result(timeout=30)
     heard = transcriber.transcribe(audio, DecodeRequest(beam_size=AsrOptions().beam_size, word_timestamps=True))
     words = [{"word": w.text, "start": w.start, "end": w.end, "probability": w.probability} for w in heard.words]
     body = {"text": heard.text, "final": True, "audio_id": str(path), "duration": len(audio) / 16000, "words": words}
