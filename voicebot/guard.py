@@ -8,13 +8,13 @@
    `Origin` at all is let through to the next check: every current browser sends `Origin` on
    POST, so its absence means a non-browser client (curl, a script), which is no CSRF risk
    and, in phone mode, still needs a paired device's cookie.
-3. The principal (voicebot/principal.py): a mentor when the request carries a share link's
-   cookie (checked first, so a mentor is never more than a mentor, whatever else is true);
-   LOCAL when served on loopback only; else the paired device its cookie names; on the
-   metrics paths only, a scraper with the metrics token. Without one, API calls get 401 with
-   a `reason` the page shows (`unpaired` or `revoked`) and pages redirect to the pairing
-   screen; a share cookie that opens nothing any more (tampered with, expired, revoked) gets
-   403 everywhere but the share page.
+3. The principal (voicebot/principal.py), in this order: on the metrics paths only, a scraper
+   with the metrics token; a mentor when the request carries a share link's cookie (before
+   the rest, so a mentor is never more than a mentor, whatever else is true); LOCAL when
+   served on loopback only; else the paired device its cookie names. Without one, API calls
+   get 401 with a `reason` the page shows (`unpaired` or `revoked`) and pages redirect to the
+   pairing screen; a share cookie that opens nothing any more (tampered with, expired,
+   revoked) gets 403 everywhere but the share page.
 """
 
 from __future__ import annotations

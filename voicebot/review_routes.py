@@ -185,6 +185,8 @@ async def _page(request: web.Request) -> web.StreamResponse:
 async def _context(request: web.Request) -> web.Response:
     """Who is looking and what the page may offer them."""
     who = principal_of(request)
+    if not who.allows(Scope.REVIEW):
+        raise web.HTTPForbidden(reason="this principal may not review answers")
     service = request.app["service"]
     learners = await call(service.list_learners)
     visible = [{"id": v.learner_id, "name": v.name} for v in learners if who.sees(v.learner_id)]
