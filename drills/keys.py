@@ -67,9 +67,15 @@ def derive(secret: bytes, name: str) -> str:
     return hmac.new(secret, f"viva:{name}".encode(), hashlib.sha256).hexdigest()
 
 
-def signing_key(data_dir: Path, name: str) -> bytes:
+def signing_key(data_dir: Path, name: str, configured: str = "") -> bytes:
     """A key that signs tokens for one purpose (e.g. "share": mentor share links), derived
-    from the install's secret like the service keys; it never leaves this process."""
+    from the install's secret like the service keys, or from `configured` when given (workers
+    with their own data directories behind one load balancer must share it); it never leaves
+    this process."""
+    if configured:
+        if len(configured) < MIN_KEY_CHARS:
+            raise SecretError(f"the {name} key must be at least {MIN_KEY_CHARS} characters (`openssl rand -hex 32`)")
+        return derive(configured.encode(), name).encode()
     return derive(install_secret(data_dir), name).encode()
 
 

@@ -61,7 +61,8 @@ def build_review(settings: Settings, service: Any, recorders: Recorders | None =
         return writers.is_writing(recording_path(root, learner_id, attempt_id))
 
     desk = ReviewDesk(service.pack, service.sessions, root, settings.review, writing=writing)
-    shares = ShareLinks(service.sessions, signing_key(settings.data_dir, "share"), settings.review)
+    key = signing_key(settings.data_dir, "share", settings.review.share_key)
+    shares = ShareLinks(service.sessions, key, settings.review)
     return Review(desk, Removal(desk), shares, Progress(desk, service.cards.due_count))
 
 

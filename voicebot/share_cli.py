@@ -40,7 +40,7 @@ def _links(settings: Settings) -> ShareLinks:
 
     upgrade_database(settings.database_url)
     factory = make_session_factory(make_engine(settings.database_url))
-    return ShareLinks(factory, signing_key(settings.data_dir, "share"), settings.review)
+    return ShareLinks(factory, signing_key(settings.data_dir, "share", settings.review.share_key), settings.review)
 
 
 def _learner(settings: Settings, wanted: str | None) -> tuple[str, str]:

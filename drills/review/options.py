@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -14,3 +14,7 @@ class ReviewOptions:
     """How long a new share link works unless another length is asked for."""
     max_share_days: int = 90
     """The longest a share link may work."""
+    share_key: str = field(default="", repr=False)
+    """What share links are signed with (at least 32 characters); empty = derived from the
+    install's secret. Workers with their own data directories behind one load balancer set the
+    same one (`VIVA_REVIEW__SHARE_KEY`), or a link works only on the worker that made it."""

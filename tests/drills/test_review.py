@@ -19,6 +19,7 @@ from drills.exceptions import BadRequest, Conflict, NotFound
 from drills.grading import KeyPointGrader
 from drills.grading.calibration import COLUMNS
 from drills.grading.tsv import label_rows, read_table
+from drills.keys import SecretError, signing_key
 from drills.results import TranscriptInput
 from drills.review import Filters, Progress, Removal, ReviewDesk, ReviewOptions, ShareGrant, ShareLinks
 from drills.review import export as exports
@@ -288,6 +289,21 @@ def test_share_links(service: StudyService, ada: str) -> None:
     clock[0] += timedelta(days=1, seconds=1)
     assert links.check(other.token).reason == "expired"  # type: ignore[union-attr]
     assert {v.id: v.status for v in links.list(bob)}[other.link.id] == "expired"
+
+
+def test_workers_sharing_a_share_key_accept_each_others_links(service: StudyService, ada: str, tmp_path: Path) -> None:
+    """Two workers, one store, each its own data directory (its own secret): a link one makes
+    is refused by the other unless both sign with the configured `review.share_key`."""
+    workers = (tmp_path / "worker-1", tmp_path / "worker-2")
+    own = [ShareLinks(service.sessions, signing_key(data, "share")) for data in workers]
+    assert own[1].check(own[0].create(ada).token).reason == "tampered"  # type: ignore[union-attr]
+    configured = "s" * 64
+    shared = [ShareLinks(service.sessions, signing_key(data, "share", configured)) for data in workers]
+    grant = shared[1].check(shared[0].create(ada).token)
+    assert isinstance(grant, ShareGrant) and grant.learner_id == ada
+    assert signing_key(workers[0], "share", configured) != configured.encode()  # derived, not used as given
+    with pytest.raises(SecretError):
+        signing_key(workers[0], "share", "too short")
 
 
 def test_a_mock_day_scorecard_feeds_the_buffer_day_and_progress(

@@ -314,3 +314,9 @@ async def test_retention_runs_at_start_up(tmp_path: Path) -> None:
         assert not (settings.recordings_dir / "ada" / f"{old}.wav").exists()
         assert (await world.client.get(f"/api/review/answers/{kept}")).status == 200
     service.close()
+
+
+def test_the_share_key_comes_from_the_settings(tmp_path: Path) -> None:
+    key = "s" * 64
+    settings = load_settings(environ={"VIVA_DATA_DIR": str(tmp_path), "VIVA_REVIEW__SHARE_KEY": key})
+    assert settings.review.share_key == key and key not in repr(settings)
