@@ -299,7 +299,7 @@ function onMessage(message) {
       serverState = message;
       ui.renderState(message);
       if (commute) commute.render();
-      const listening = message.mode === 'answer' && !message.speaking;
+      const listening = (message.mode === 'answer' || message.mode === 'rating') && !message.speaking;
       if (listening && !wasListening) cue('listen');
       wasListening = listening;
       break;
