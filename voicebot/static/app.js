@@ -179,7 +179,10 @@ async function startRun() {
   } catch (err) {
     if (run !== myRun) return;
     ui.showError(err);
-    if (err instanceof VivaError && err.kind === 'no-learner') ui.openNewLearner();
+    if (err instanceof VivaError && err.kind === 'no-learner') {
+      if (commute) commute.setView(false); // the profile form is in the full view
+      ui.openNewLearner();
+    }
     endRun(myRun, 'idle', 'Not connected');
   }
 }

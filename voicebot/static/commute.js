@@ -106,6 +106,7 @@ export function setupCommute(app) {
     else if (state && state.mode === 'rating') doing = 'Rate it: again, hard, good or easy';
     else if (card) doing = 'Answer aloud, or say "show me"';
     else if (running) doing = 'Listening';
+    else doing = 'Press to review your due cards by voice.';
     line.textContent = [where, doing].filter(Boolean).join(' · ');
     showOnLockScreen({
       title: where || 'Viva card review',
