@@ -10,6 +10,7 @@ Data flow (all on the event loop; blocking work on the shared pools):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -28,16 +29,24 @@ from dialogue.conversation import START_INTENTS, Conversation
 from dialogue.payload import BotTurn, TurnState
 from voicebot.answers import AnswerTaker, HeardAnswer
 from voicebot.bargein import BargeInPolicy
-from voicebot.biasing import COMMAND_HOTWORDS, answer_hotwords, commands_for
+from voicebot.biasing import COMMAND_HOTWORDS, commands_for
 from voicebot.deps import VoiceDeps
+from voicebot.listening import listening_for
 from voicebot.metrics import ErrorKind
 from voicebot.mouth import Mouth
 from voicebot.playback import PlaybackQueue, SpeechTrack
+from voicebot.silence import PAUSE_INTENT, NudgeKind, SilencePolicy
 
 log = logging.getLogger(__name__)
 
-REPROMPT = "Take your time. Say hint if you're stuck, or repeat to hear the question again."
-_CONTROL_INTENTS = {"repeat": "/repeat", "skip": "/skip", "stop": "/stop", "slower": "/slower", "faster": "/faster"}
+_CONTROL_INTENTS = {
+    "repeat": "/repeat",
+    "skip": "/skip",
+    "stop": "/stop",
+    "slower": "/slower",
+    "faster": "/faster",
+    "pause": PAUSE_INTENT,
+}
 _BARGE_IN_CHECKS = 4
 _BARGE_IN_RECHECK_S = 0.12
 TAKEN_OVER = (
@@ -91,6 +100,7 @@ class VoiceSession:
         self._inputs: asyncio.Queue[_Input] = asyncio.Queue(maxsize=16)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reprompt: asyncio.TimerHandle | None = None
+        self.silence = SilencePolicy(deps.settings.server.reprompt_after_s)
         self._speech_end_wall: float | None = None
         self._closing: asyncio.Task[None] | None = None
         self.closed = False
@@ -178,6 +188,7 @@ class VoiceSession:
     def _offer(self, item: _Input) -> None:
         if self.closed:
             return
+        self.silence.learner_acted(item.text)
         try:
             self._inputs.put_nowait(item)
         except asyncio.QueueFull:
@@ -215,18 +226,13 @@ class VoiceSession:
         self._publish_state()
         await self.mouth.drained()
         self._publish_state()
-        if state.answering and not self.recognizer.in_utterance:
+        if not self.recognizer.in_utterance:
             self._schedule_reprompt()
 
     def _apply(self, state: TurnState) -> None:
         """The bot's payload sets endpointing, biasing, the mode's commands and the speaking rate."""
-        commands = commands_for(state.mode)
-        if state.answering:
-            self.recognizer.set_context(
-                profile=EndpointProfile.ANSWER, hotwords=answer_hotwords(state.terms), commands=commands
-            )
-        else:
-            self.recognizer.set_context(profile=EndpointProfile.COMMAND, hotwords=COMMAND_HOTWORDS, commands=commands)
+        listening = listening_for(state)
+        self.recognizer.set_context(profile=listening.profile, hotwords=listening.hotwords, commands=listening.commands)
         if state.rate:
             self.mouth.rate = state.rate
         self.answers.state_changed(state)
@@ -241,8 +247,8 @@ class VoiceSession:
 
     def _schedule_reprompt(self) -> None:
         self._cancel_reprompt()
-        delay = self.deps.settings.server.reprompt_after_s
-        if delay > 0:
+        delay = self.silence.wait_for(self.conversation.state)
+        if delay is not None:
             self._reprompt = asyncio.get_running_loop().call_later(delay, self._fire_reprompt)
 
     def _cancel_reprompt(self) -> None:
@@ -252,9 +258,23 @@ class VoiceSession:
 
     def _fire_reprompt(self) -> None:
         self._reprompt = None
-        if not self.closed and not self.recognizer.in_utterance and not self.mouth.busy:
-            self.send({"type": "bot", "text": REPROMPT})
-            self._spawn(self.mouth.say(REPROMPT), "reprompt")
+        if self.closed or self.recognizer.in_utterance or self.mouth.busy:
+            return
+        nudge = self.silence.nudge(self.conversation.state)
+        if nudge is None:
+            return
+        if nudge.kind is NudgeKind.PAUSE:  # not `_offer`: a silence is not the learner acting
+            with contextlib.suppress(asyncio.QueueFull):
+                self._inputs.put_nowait(_Input("intent", PAUSE_INTENT))
+        else:
+            self.send({"type": "bot", "text": nudge.text})
+            self._spawn(self._say_nudge(nudge.text), "reprompt")
+
+    async def _say_nudge(self, text: str) -> None:
+        await self.mouth.say(text)
+        await self.mouth.drained()
+        if not self.recognizer.in_utterance:
+            self._schedule_reprompt()  # a card review's second silence pauses it
 
     # -- data channel ------------------------------------------------------------------------
 

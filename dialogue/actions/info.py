@@ -135,6 +135,8 @@ class ActionPause(VivaAction):
 
     async def act(self, turn: Turn) -> list[EventType]:
         pause_text = {ANSWER: texts.PAUSE_ANSWER, COMMAND: texts.PAUSE_COMMAND, RATING: texts.PAUSE_RATING}
+        if turn.mode == ANSWER and turn.card_form_active:
+            pause_text[ANSWER] = texts.PAUSE_CARD  # a card's front, not a drill question
         turn.say(pause_text.get(turn.mode, texts.PAUSE_IDLE))
         return []
 

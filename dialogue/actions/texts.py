@@ -102,4 +102,5 @@ HELP_RATING = (
     "You can also say repeat, skip, how many left, pause, or stop."
 )
 PAUSE_RATING = "Okay, paused. Rate the card when you're ready: again, hard, good or easy."
+PAUSE_CARD = "Okay, paused. Answer the card when you're ready, or say repeat to hear it again."
 BACK_TO_CARD = "Back to the card: say repeat to hear it again."

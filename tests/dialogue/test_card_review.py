@@ -56,6 +56,10 @@ def test_review_good_is_a_rating_then_the_next_card(viva_server, pack) -> None:
     assert "left after this one" in text and learner.state.card.id == second.card.id
     assert learner.state.mode == "answer"
 
+    text = learner.text(learner.say("pause"))  # announced as a pause of the card, which stays
+    assert text.startswith("okay, paused. answer the card") and learner.state.card.id == second.card.id
+    assert learner.state.mode == "answer"
+
     learner.say("show me")
     assert learner.state.mode == "rating"
     learner.say("yes")  # while a rating is expected, yes is "good"

@@ -74,8 +74,10 @@ def browser_with_mic(wav: Path):
 class VivaPage:
     """The page as a learner uses it; reads `window.vivaDebug` for assertions."""
 
-    def __init__(self, browser, url: str) -> None:
+    def __init__(self, browser, url: str, init_script: str | None = None) -> None:
         self.page = browser.new_page()
+        if init_script is not None:  # runs before the page's own scripts
+            self.page.add_init_script(init_script)
         self.errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.page.goto(url)

@@ -2,6 +2,7 @@
 import { VivaError, createLearner, listLearners, whoAmI } from './api.js';
 import { LevelMeter, audioContext, cue, setCuesEnabled } from './audio-cues.js';
 import { openMicrophone, stopStream } from './rtc.js';
+import { setupCommute } from './commute.js';
 import { Session } from './session.js';
 import * as ui from './ui.js';
 import { keepScreenOn, release as releaseWakeLock } from './wakelock.js';
@@ -11,7 +12,7 @@ const KEY_MODE = 'viva.mode';
 const KEY_CUES = 'viva.cues';
 const MAX_MESSAGES = 200;
 const STATS_EVERY_MS = 250;
-const MODES = new Set(['drill', 'eli5', 'baseline']);
+const MODES = new Set(['drill', 'eli5', 'baseline', 'flashcards', 'cram']);
 
 const { el } = ui;
 const messages = []; // last MAX_MESSAGES data-channel messages received (parsed)
@@ -27,6 +28,8 @@ let meterFrame = 0;
 let wasListening = false;
 let learnersLoaded = false;
 let creatingLearner = null; // a profile being created: Start waits until it is selected
+let paused = false; // paused from the page (commute control, headset): the mic is muted
+let commute = null; // the commute view (commute.js)
 
 const storage = {
   get(key) {
@@ -59,6 +62,10 @@ window.vivaDebug = {
   /** The page's connection state: idle | mic | connecting | connected | reconnecting | stopped | failed. */
   get connection() {
     return connection;
+  },
+  /** Paused from the page (the commute control or a headset's pause button). */
+  get paused() {
+    return paused;
   },
   get sessionId() {
     const session = (run && run.session) || lastSession;
@@ -129,6 +136,7 @@ async function startRun() {
   run = myRun;
   ui.clearError();
   ui.setRunning(true);
+  if (commute) commute.render();
   audioContext(); // created inside the click/keypress so the browser lets it play cues
   setConnection('mic', 'Asking for the microphone…');
   try {
@@ -146,6 +154,14 @@ async function startRun() {
     }
     myRun.mic = mic;
     const [track] = mic.getAudioTracks();
+    track.addEventListener('mute', () => {
+      // iOS Safari mutes the microphone when the screen locks (and on calls); Viva hears nothing.
+      if (run !== myRun) return;
+      ui.showError(new VivaError('mic-muted', 'The browser paused the microphone.', 'This happens when the screen locks on iPhone and iPad. Unlock the screen to carry on.'));
+    });
+    track.addEventListener('unmute', () => {
+      if (run === myRun && el.error.dataset.kind === 'mic-muted') ui.clearError();
+    });
     track.addEventListener('ended', () => {
       if (run !== myRun) return;
       ui.showError(new VivaError('mic-lost', 'The microphone stopped.', 'It was unplugged or switched off. Press Start to try again.'));
@@ -163,7 +179,10 @@ async function startRun() {
   } catch (err) {
     if (run !== myRun) return;
     ui.showError(err);
-    if (err instanceof VivaError && err.kind === 'no-learner') ui.openNewLearner();
+    if (err instanceof VivaError && err.kind === 'no-learner') {
+      if (commute) commute.setView(false); // the profile form is in the full view
+      ui.openNewLearner();
+    }
     endRun(myRun, 'idle', 'Not connected');
   }
 }
@@ -229,12 +248,37 @@ function endRun(myRun, state, text) {
   el.audio.srcObject = null;
   releaseWakeLock();
   wasListening = false;
+  paused = false;
   ui.setActivity('');
   ui.setRunning(false);
   ui.setConnected(false);
   ui.setRecording(false);
   ui.setMicLevel(0);
   setConnection(state, text);
+  if (commute) commute.render();
+}
+
+/** Pause from the page: Viva stops talking and announces the pause, and the mic is muted so
+ * nothing said meanwhile (a conversation on the train) counts as an answer. */
+function pauseRun() {
+  if (!run || paused) return;
+  if (!sendOrComplain({ type: 'control', action: 'pause' })) return;
+  paused = true;
+  setMicEnabled(false);
+  if (commute) commute.render();
+}
+
+/** Resume: the mic on again, and the card (or its answer) is said again. */
+function resumeRun() {
+  if (!run || !paused) return;
+  paused = false;
+  setMicEnabled(true);
+  sendOrComplain({ type: 'control', action: 'repeat' });
+  if (commute) commute.render();
+}
+
+function setMicEnabled(on) {
+  if (run && run.mic) for (const track of run.mic.getAudioTracks()) track.enabled = on;
 }
 
 function toggle() {
@@ -257,7 +301,8 @@ function onMessage(message) {
     case 'state': {
       serverState = message;
       ui.renderState(message);
-      const listening = message.mode === 'answer' && !message.speaking;
+      if (commute) commute.render();
+      const listening = (message.mode === 'answer' || message.mode === 'rating') && !message.speaking;
       if (listening && !wasListening) cue('listen');
       wasListening = listening;
       break;
@@ -397,6 +442,25 @@ function wire() {
   // Leaving the page: close the peer connection and stop the microphone.
   window.addEventListener('pagehide', () => endRun(run, 'stopped', 'Stopped'));
   window.addEventListener('unhandledrejection', (event) => reportError(event.reason));
+
+  commute = setupCommute({
+    running: () => !!run,
+    paused: () => paused,
+    state: () => serverState,
+    start(mode) {
+      if (run) return;
+      el.mode.value = mode;
+      storage.set(KEY_MODE, mode);
+      startRun().catch(reportError);
+    },
+    pause: pauseRun,
+    resume: resumeRun,
+    stop: () => stopRun().catch(reportError),
+    sendText(text) {
+      if (sendOrComplain({ type: 'text', text })) ui.setPartial(text, 'typed');
+    },
+    control: (action) => sendOrComplain({ type: 'control', action }),
+  });
 }
 
 function init() {

@@ -118,6 +118,11 @@ export function setMicLevel(value) {
 
 /** Server `state` → the question card and the activity line. */
 export function renderState(state) {
+  const card = state && state.card && typeof state.card === 'object' ? state.card : null;
+  if (card) {
+    renderCard(state, card);
+    return;
+  }
   const q = state && state.question && typeof state.question === 'object' ? state.question : null;
   const day = (q && q.day) || (state && state.day);
   el.qDay.textContent = day ? `Day ${day}` : '';
@@ -142,6 +147,24 @@ export function renderState(state) {
     else if (state.mode === 'idle') activity = 'Ready. Say "start" to begin.';
   }
   setActivity(activity, state && state.speaking ? 'speaking' : state && state.mode ? state.mode : '');
+}
+
+/** A card under review: its written front (the spoken one is what Viva says) and what to say next. */
+function renderCard(state, card) {
+  el.qDay.textContent = '';
+  el.qUnit.textContent = card.deck || '';
+  el.qKind.textContent = card.cram ? 'Card blitz' : 'Flashcard';
+  el.qKind.hidden = false;
+  el.qKind.dataset.kind = 'card';
+  el.qPosition.textContent = state.position && state.total ? `Card ${state.position} of ${state.total}` : '';
+  el.qPrompt.textContent = card.front || card.spoken_front || '';
+  el.question.dataset.empty = 'false';
+  delete el.question.dataset.questionId;
+  let activity = 'Answer aloud, or say "show me", "skip", "repeat", "how many left", "pause" or "stop".';
+  if (state.speaking) activity = 'Viva is speaking — talk to interrupt.';
+  else if (state.thinking) activity = 'Viva is thinking…';
+  else if (state.mode === 'rating') activity = 'How did you do? Say "again", "hard", "good" or "easy".';
+  setActivity(activity, state.speaking ? 'speaking' : state.mode);
 }
 
 export function setActivity(text, kind = '') {
