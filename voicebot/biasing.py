@@ -5,6 +5,10 @@ turn within the command hangover, whatever the endpoint profile)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+from asr.options import EndpointProfile
+from dialogue.payload import TurnState
 
 # In answer mode the command words follow the question's key terms: with the terms alone tiny.en
 # heard "skip this one" as "let's get this one", and answers lose nothing by the addition
@@ -51,3 +55,21 @@ def answer_hotwords(terms: Sequence[str]) -> str:
 def commands_for(mode: str) -> tuple[str, ...]:
     """The spoken commands of the bot's `mode` (`answer`, `command`, `idle`, …)."""
     return _ANY_MODE + _BY_MODE.get(mode, ())
+
+
+@dataclass(frozen=True)
+class Listening:
+    """How the recogniser listens after a bot turn: endpointing, hotwords, the mode's commands."""
+
+    profile: EndpointProfile
+    hotwords: str
+    commands: tuple[str, ...]
+
+
+def listening_for(state: TurnState) -> Listening:
+    """The bot's payload sets it: a patient ear and the question's terms while an answer is
+    expected, short endpointing and the command words otherwise."""
+    commands = commands_for(state.mode)
+    if state.answering:
+        return Listening(EndpointProfile.ANSWER, answer_hotwords(state.terms), commands)
+    return Listening(EndpointProfile.COMMAND, COMMAND_HOTWORDS, commands)
