@@ -33,6 +33,7 @@ from voicebot.answers import AnswerTaker
 from voicebot.bargein import BargeInConfirmer
 from voicebot.biasing import COMMAND_HOTWORDS, commands_for, listening_for
 from voicebot.deps import VoiceDeps
+from voicebot.foresight import Foresight
 from voicebot.latency import VoiceToVoice
 from voicebot.metrics import ErrorKind
 from voicebot.mouth import Mouth
@@ -70,8 +71,8 @@ class VoiceSession:
         self.log = logging.LoggerAdapter(log, {"session": session_id})
         self.queue = PlaybackQueue()
         self.track = SpeechTrack(self.queue, on_first_frame=self._first_audio_frame)
-        self.mouth = Mouth(deps.speaker, deps.tts_executor, self.queue)
-        self.conversation = Conversation(learner_id, deps.dialogue, deps.study)
+        self.mouth = Mouth(deps.speaker, deps.tts_executor, self.queue, on_chunk=deps.metrics.spoken_chunk)
+        self.conversation = Conversation(learner_id, deps.dialogue, deps.study, foresee=self._foresee)
         self.recognizer = StreamingRecognizer(
             deps.pool,
             self._on_asr,
@@ -84,6 +85,7 @@ class VoiceSession:
         self.answers = AnswerTaker(deps, learner_id, self._spawn, self._tell_error)
         self.barge_in = BargeInConfirmer()
         self.turns = TurnWorker(self.conversation, self.answers, self, logger=self.log)
+        self.foresight = Foresight(self.mouth.rehearse, self._card_back, self._spawn)
         self.reprompt = Reprompter(deps.settings.server.reprompt_after_s, self._quiet, self._say_reprompt)
         self.latency = VoiceToVoice()
         self.channel: RTCDataChannel | None = None
@@ -172,8 +174,9 @@ class VoiceSession:
         if not self.closed:
             self.turns.offer(item)
 
-    def thinking(self) -> None:
+    def thinking(self, item: TurnInput) -> None:
         self._publish_state(thinking=True)
+        self.foresight.input_taken(item, self.conversation.state)
 
     def failed(self, item: TurnInput) -> None:
         self.deps.metrics.error(ErrorKind.TURN_FAILED)
@@ -201,6 +204,19 @@ class VoiceSession:
         if state.rate:
             self.mouth.rate = state.rate
         self.answers.state_changed(state)
+
+    # -- replies known before the dialogue gives them (voicebot/foresight.py) ---------------------
+
+    def _foresee(self, said: str, reply: str | None) -> None:
+        """The answer is stored (the conversation's state is still the question's)."""
+        self.foresight.answer_stored(said, reply, self.conversation.state)
+
+    async def _card_back(self, card_id: int) -> str | None:
+        try:
+            return await asyncio.to_thread(self.deps.study.card_back, card_id)
+        except Exception:  # only a head start is lost: the dialogue still says the back
+            self.log.warning("could not read card %s's back ahead of the dialogue", card_id, exc_info=True)
+            return None
 
     def _first_audio_frame(self, at: float) -> None:
         latency = self.latency.first_frame(at)

@@ -62,8 +62,8 @@ class AnswerSource(Protocol):
 class TurnHandler(Protocol):
     """What the session does around each turn."""
 
-    def thinking(self) -> None:
-        """An input was taken; the dialogue is working on it."""
+    def thinking(self, item: TurnInput) -> None:
+        """`item` was taken; the dialogue is working on it."""
 
     async def reply(self, turns: list[BotTurn]) -> None:
         """Say the dialogue's turns (returns once they are spoken, or cut short)."""
@@ -102,7 +102,7 @@ class TurnWorker:
     async def run(self) -> None:
         while True:
             item = await self._inputs.get()
-            self.handler.thinking()
+            self.handler.thinking(item)
             try:
                 await self.handler.reply(await self.take(item))
             except Exception:  # one failed turn must not leave the session deaf

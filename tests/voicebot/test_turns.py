@@ -51,7 +51,7 @@ class Handler:
         self.events: list[tuple] = []
         self.replied = asyncio.Queue()
 
-    def thinking(self) -> None:
+    def thinking(self, item) -> None:
         self.events.append(("thinking",))
 
     async def reply(self, turns) -> None:
