@@ -126,19 +126,20 @@ class Speaker:
                     rendered += 1
         return rendered
 
-    def rehearse(self, text: str, rate: float | None = None, pieces: int = 2) -> int:
-        """Synthesise the first `pieces` of a reply about to be said into the cache (blocking:
-        run off-loop); `stream` then starts from them. Returns the number synthesised.
+    def rehearse(self, text: str, rate: float | None = None) -> str | None:
+        """Synthesise into the cache the piece the start of a reply about to be said waits for
+        (blocking: run off-loop); returns that piece, or None when nothing was needed.
 
-        Two pieces: the first starts the reply, the second is ready before the first has played
-        even when it is a long sentence; the rest streams as usual."""
+        That is the first piece, or the second when the first is cached (a fixed opener such as
+        "Good:" plays for about half a second, and a long second sentence can take longer than
+        that to synthesise). One piece only: the TTS pool is shared by every session, and the
+        rest of the reply is synthesised while its start plays."""
         rate = self.options.rate if rate is None else rate
-        made = 0
-        for sentence in self.plan(text)[:pieces]:
+        for sentence in self.plan(text)[:2]:
             if not self.cache.has(sentence, rate):
                 self.cache.put(sentence, rate, self.engine.synthesize(sentence, rate), ChunkSource.REHEARSED)
-                made += 1
-        return made
+                return sentence
+        return None
 
 
 def load_engine(options: TtsOptions) -> SpeechEngine:

@@ -2,9 +2,10 @@
 
 Some replies are known before Rasa answers: the feedback on a stored answer is built from its
 grading (the study service says it when the candidate is stored), and a card's back is the
-card's. Their first pieces are synthesised into the TTS cache while the Rasa turn runs, so the
-reply starts from the cache. Only a cache is warmed: when the dialogue says something else
-(the learner's words were a command after all), the real reply is synthesised as usual.
+card's. The piece such a reply's start waits for is synthesised into the TTS cache while the
+Rasa turn runs (`Speaker.rehearse`), so the reply starts from the cache. Only a cache is
+warmed: when the dialogue says something else (the learner's words were a command after all),
+the real reply is synthesised as usual.
 
 No aiortc here: the session supplies how to rehearse a text and how to read a card's back.
 """
@@ -42,7 +43,7 @@ def reviewing_front(state: TurnState) -> bool:
 class Foresight:
     """Starts synthesis of the reply a turn will most likely get, beside the Rasa turn.
 
-    rehearse: synthesise a text's first pieces into the TTS cache (awaitable; off the loop).
+    rehearse: synthesise the start of a text into the TTS cache (awaitable; off the loop).
     card_back: what Viva says when a card's back is revealed, or None (blocking reads run by
         the caller off the loop).
     spawn: start an owned task (the session cancels them on close).

@@ -80,8 +80,8 @@ class Mouth:
                 chunks.close()
 
     async def rehearse(self, text: str) -> None:
-        """Synthesise the start of a reply about to be said into the TTS cache, on the TTS pool
-        (`say` then starts from it). Not speaking: `busy` is unchanged."""
+        """Synthesise the piece the start of a reply about to be said waits for into the TTS
+        cache, on the TTS pool (`say` then starts from it). Not speaking: `busy` is unchanged."""
         await asyncio.get_running_loop().run_in_executor(self._executor, self._speaker.rehearse, text, self.rate)
 
     def interrupt(self) -> None:

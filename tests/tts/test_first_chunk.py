@@ -104,10 +104,17 @@ def test_stream_says_where_each_chunk_came_from_and_keeps_short_openers() -> Non
 def test_a_rehearsed_reply_starts_from_the_cache_without_synthesis() -> None:
     talker, engine = speaker()
     reply = "That missed the key points. The main one is: eigenvectors keep their direction. Say next."
-    assert talker.rehearse(reply, pieces=2) == 2
-    made = len(engine.said)
+    assert talker.rehearse(reply) == "That missed the key points."  # one piece: the pool is shared
+    assert engine.said == ["That missed the key points."]
     chunks = list(talker.stream(reply))
-    assert [c.source for c in chunks[:2]] == [ChunkSource.REHEARSED, ChunkSource.REHEARSED]
-    assert all(c.source is ChunkSource.SYNTHESISED for c in chunks[2:])
-    assert engine.said[made:] == [c.text for c in chunks[2:]]  # only the rest was synthesised
-    assert talker.rehearse("Okay, skipped.", pieces=2) == 1 and talker.rehearse("Okay, skipped.") == 0
+    assert [c.source for c in chunks] == [ChunkSource.REHEARSED] + [ChunkSource.SYNTHESISED] * (len(chunks) - 1)
+    assert engine.said[1:] == [c.text for c in chunks[1:]]  # only the rest was synthesised
+
+
+def test_after_a_cached_opener_the_second_piece_is_rehearsed() -> None:
+    talker, engine = speaker()
+    talker.prerender(["Good:"])
+    reply = "Good: you covered two of three key points, including: the eigenvectors stay on their line."
+    assert talker.rehearse(reply) == talker.plan(reply)[1]
+    assert [c.source for c in talker.stream(reply)] == [ChunkSource.FIXED, ChunkSource.REHEARSED]
+    assert talker.rehearse("Good:") is None  # nothing to do
