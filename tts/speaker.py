@@ -95,16 +95,20 @@ class Speaker:
         """Yield one chunk per sentence as soon as it is synthesised (blocking: run off-loop).
 
         Each chunk says where its audio came from (`ChunkSource`). A short piece synthesised
-        here is kept in the cache: openers recur ("Good:", "The answer:", "Question 2 of 5.")."""
+        (or rehearsed) for it is kept in the cache: openers recur ("Good:", "The answer:",
+        "Question 2 of 5.")."""
         rate = self.options.rate if rate is None else rate
         for index, sentence in enumerate(self.plan(text)):
             cached = self.cache.get(sentence, rate)
             if cached is None:
                 audio, source = self.engine.synthesize(sentence, rate), ChunkSource.SYNTHESISED
-                if len(sentence) <= self.options.first_chunk_chars:
-                    self.cache.put(sentence, rate, audio, ChunkSource.LEARNED)
             else:
                 audio, source = cached.audio, cached.source
+            if (
+                source in (ChunkSource.SYNTHESISED, ChunkSource.REHEARSED)
+                and len(sentence) <= self.options.first_chunk_chars
+            ):
+                self.cache.put(sentence, rate, audio, ChunkSource.LEARNED)
             if index == 0:
                 audio = trim_leading_silence(audio, self.sample_rate)
             yield AudioChunk(audio, self.sample_rate, sentence, source)

@@ -109,6 +109,7 @@ def test_a_rehearsed_reply_starts_from_the_cache_without_synthesis() -> None:
     chunks = list(talker.stream(reply))
     assert [c.source for c in chunks] == [ChunkSource.REHEARSED] + [ChunkSource.SYNTHESISED] * (len(chunks) - 1)
     assert engine.said[1:] == [c.text for c in chunks[1:]]  # only the rest was synthesised
+    assert next(talker.stream(reply)).source is ChunkSource.LEARNED  # a short opener is kept
 
 
 def test_after_a_cached_opener_the_second_piece_is_rehearsed() -> None:
