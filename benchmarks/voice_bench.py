@@ -207,6 +207,28 @@ async def _concurrent(server: VivaServer, voices: Voices, sessions: int, cycles:
     return turns, cores / max(1, sessions)
 
 
+_SOURCES = ("fixed", "learned", "rehearsed", "synthesised")
+
+
+def _first_chunk_table(summary: dict) -> str:
+    """Where each reply's first chunk came from over the drills so far (both clients): the TTS
+    cache hit rate, and the wait for the first chunk (TTS pool queue included)."""
+    figures = {s: summary.get(f"tts_first_chunk.{s}") for s in _SOURCES}
+    total = sum(f["n"] for f in figures.values() if f)
+    rows = [
+        [source, f["n"], f"{f['n'] / total:.0%}", ms(f["p50"]), ms(f["p95"])]
+        for source, f in figures.items()
+        if f and total
+    ]
+    hits = total - (figures["synthesised"] or {"n": 0})["n"]
+    rate = f"{hits / total:.0%} of {total}" if total else "no replies"
+    return table(
+        f"Reply starts: the first chunk of each text Viva said, by source (cache hit rate {rate})",
+        ["first chunk from", "n", "share", "wait p50", "wait p95"],
+        rows,
+    )
+
+
 def _latency_rows(results: dict[str, list[float]]) -> list[list[object]]:
     order = [COMMAND, COMMAND_IN_ANSWER, DONE_PHRASE]
     return [[k, len(results[k]), ms(pct(results[k], 50)), ms(pct(results[k], 95))] for k in order if results.get(k)]
@@ -251,6 +273,7 @@ def run(quick: bool = False) -> str:
                     ],
                 )
             )
+            out.append(_first_chunk_table(server_side))
             stops, false, trials = asyncio.run(_barge_in(server, voices, 3 if quick else 8))
             out.append(
                 table(

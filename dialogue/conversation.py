@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -61,6 +61,9 @@ class Conversation:
     dialogue: DialogueClient
     study: StudyBackend
     state: TurnState = field(default_factory=lambda: TurnState(mode="idle"))
+    foresee: Callable[[str, str | None], None] | None = None
+    """Told, once an answer is stored and before Rasa is asked, what the learner said and the
+    reply confirming it gives (the voice bot starts synthesising it beside the Rasa turn)."""
 
     async def learner_said(
         self, text: str, *, typed: bool = False, audio: AnswerAudio | None = None, carried: str = ""
@@ -75,7 +78,10 @@ class Conversation:
             return [BotTurn(NOT_HEARD, None)]
         metadata: dict[str, Any] = {"typed": typed}
         if self.state.answering:
-            metadata.update(await self._store_candidate(text, typed, audio, carried))
+            stored, reply = await self._store_candidate(text, typed, audio, carried)
+            metadata.update(stored)
+            if self.foresee is not None:
+                self.foresee(text, reply)
         return await self.send(text, metadata)
 
     async def send(self, text: str, metadata: Mapping[str, Any] | None = None) -> list[BotTurn]:
@@ -105,8 +111,11 @@ class Conversation:
         """After a reconnect: repeat the open question, or greet when nothing is running."""
         return await self.send("/repeat" if self.state.answering else "/greet")
 
-    async def _store_candidate(self, text: str, typed: bool, audio: AnswerAudio | None, carried: str) -> dict[str, Any]:
-        """Store and grade the whole candidate; the metadata Rasa's answer action needs."""
+    async def _store_candidate(
+        self, text: str, typed: bool, audio: AnswerAudio | None, carried: str
+    ) -> tuple[dict[str, Any], str | None]:
+        """Store and grade the whole candidate: the metadata Rasa's answer action needs, and the
+        reply confirming it gives (None when unknown)."""
         attempt_id = self.state.attempt_id
         assert attempt_id is not None
         details: dict[str, Any] = {"final": True, "typed": typed}
@@ -120,5 +129,7 @@ class Conversation:
             stored = await asyncio.to_thread(self.study.record_transcript, attempt_id, text, **details)
         except Exception:  # the answer still reaches Rasa (whose action then sends the text); logged, not spoken
             log.exception("storing the candidate answer failed (attempt %s)", attempt_id)
-            return {"attempt_id": attempt_id}
-        return {"attempt_id": attempt_id, "candidate": stored.get("candidate")}
+            return {"attempt_id": attempt_id}, None
+        reply = stored.get("reply")
+        metadata = {"attempt_id": attempt_id, "candidate": stored.get("candidate")}
+        return metadata, reply if isinstance(reply, str) else None

@@ -17,7 +17,8 @@ class StudyPort:
         self.service = service
 
     def record_transcript(self, attempt_id: str, text: str, **details: Any) -> Mapping[str, Any]:
-        """Store and grade a candidate answer: `{"grading": {…}, "candidate": key}`."""
+        """Store and grade a candidate answer: `{"grading": {…}, "candidate": key, "reply": …}`
+        (`reply`: what confirming it makes Viva say)."""
         return self.service.record_transcript(attempt_id, TranscriptInput(text=text, **details)).to_json()
 
     def attach_audio(self, attempt_id: str, path: str) -> None:
@@ -28,6 +29,10 @@ class StudyPort:
 
     def said_so_far(self, attempt_id: str) -> str:
         return self.service.said_so_far(attempt_id)
+
+    def card_back(self, card_id: int) -> str:
+        """What Viva says when the card's back is revealed (nothing changes)."""
+        return self.service.cards.back_text(card_id)
 
     def open_turn_state(self, learner_id: str) -> TurnState | None:
         """The open question as a turn state (to resume after a reconnect), or None."""

@@ -78,7 +78,7 @@ class AttemptDesk:
             attempt.duration = data.duration
             attempt.words = data.words
             attempt.audio_id = data.audio_id[:200] if data.audio_id else None  # String(200)
-            return StoredCandidate(grade, candidate_key(text))
+            return StoredCandidate(grade, candidate_key(text), self._reply(attempt, grade)[0])
 
     def save_partial(self, attempt_id: str, text: str, duration: float | None = None) -> None:
         """Keep what the learner has said so far (the voice bot saves it as it goes, so a crash
@@ -142,14 +142,23 @@ class AttemptDesk:
         attempt.grading = grade.to_json()
         attempt.score = grade.score
         attempt.answered_at = utcnow()
-        if grade.jargon_used and attempt.jargon_retries < self.options.max_jargon_retries:
+        feedback, retry_prompt = self._reply(attempt, grade)
+        if retry_prompt is not None:
             attempt.jargon_retries += 1
+        else:
+            attempt.status = "answered"
+        return AnswerFeedback.from_grade(grade, feedback, retry_prompt)
+
+    def _reply(self, attempt: Attempt, grade: GradeResult) -> tuple[str, str | None]:
+        """What confirming `grade` says, and the retry prompt when an ELI5 explanation that used
+        the question's jargon is sent back (the attempt stays open). Changes nothing: storing a
+        candidate tells the client this reply before the dialogue confirms it."""
+        if grade.jargon_used and attempt.jargon_retries < self.options.max_jargon_retries:
             prompt = spoken.jargon_retry(grade.jargon_used)
-            return AnswerFeedback.from_grade(grade, prompt, prompt)
-        attempt.status = "answered"
+            return prompt, prompt
         if attempt.mode == "baseline":
-            return AnswerFeedback.from_grade(grade, spoken.baseline_ack(), None)
-        return AnswerFeedback.from_grade(grade, spoken.feedback(grade), None)
+            return spoken.baseline_ack(), None
+        return spoken.feedback(grade), None
 
     def hint(self, attempt_id: str) -> str:
         with self._db(self._learner_of_attempt(attempt_id)) as db:

@@ -110,9 +110,12 @@ class StoredCandidate:
     grade: GradeResult
     candidate: str | None
     """Names the stored final candidate: the dialogue confirms this one (None for a partial)."""
+    reply: str | None = None
+    """What confirming this candidate makes Viva say (`AnswerFeedback.feedback`), known before the
+    dialogue decides: a voice client starts synthesising it beside the Rasa turn. None for a partial."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"grading": self.grade.to_json(), "candidate": self.candidate}
+        return {"grading": self.grade.to_json(), "candidate": self.candidate, "reply": self.reply}
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 import numpy as np
+
+
+class ChunkSource(StrEnum):
+    """Where a chunk's audio came from (tts/cache.py keeps all but the last kind)."""
+
+    FIXED = "fixed"
+    """A fixed prompt, pre-rendered at start-up."""
+    LEARNED = "learned"
+    """A short piece synthesised for an earlier reply and kept (openers recur)."""
+    REHEARSED = "rehearsed"
+    """Synthesised ahead, while the dialogue was still deciding (voicebot/foresight.py)."""
+    SYNTHESISED = "synthesised"
+    """Not cached: synthesised when it was needed."""
 
 
 @dataclass(frozen=True)
@@ -17,6 +31,7 @@ class AudioChunk:
     sample_rate: int
     text: str
     """The (normalised) text this chunk speaks."""
+    source: ChunkSource = ChunkSource.SYNTHESISED
 
     @property
     def duration(self) -> float:

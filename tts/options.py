@@ -18,5 +18,11 @@ class TtsOptions:
     """noise_scale = noise_w_scale = 0: the same text gives the same samples (tests)."""
     threads: int = 1
     """ONNX Runtime intra-op threads; one is fastest for sentence-sized inputs on 2 cores."""
-    cache_entries: int = 256
-    """Rendered sentences kept in memory (fixed prompts are pre-rendered into it)."""
+    cache_entries: int = 128
+    """Rendered pieces kept in memory besides the fixed prompts (pre-rendered and kept for good):
+    short openers and pieces rehearsed ahead of a reply (tts/cache.py). An opener is at most
+    `first_chunk_chars` long (~2 s of float32 at 22 kHz, 176 KB), so openers take ~22 MB at most."""
+    first_chunk_chars: int = 32
+    """A reply's first piece is cut to at most this many characters (tts.speaker.quick_start):
+    its synthesis is the time to first audio when it is not cached. Piper (joe-medium, one
+    thread) takes ~100 ms for 32 characters: `python -m benchmarks tts`."""

@@ -8,33 +8,62 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from tts.cache import SentenceCache
-from tts.engine import AudioChunk, SpeechEngine
+from tts.engine import AudioChunk, ChunkSource, SpeechEngine
 from tts.normalize import speakable
 from tts.options import TtsOptions
 from tts.sentences import split_sentences
 
-_FIRST_CHUNK_CHARS = 40
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
+# Words a phrase starts with: a cut before one keeps the phrase whole (prosody) when a long
+# first clause has to be cut between words.
+_PHRASE_START = frozenset(
+    " ".join(
+        (
+            "and but or so because which that who what why how when where while if than then",
+            "to of in on for with by as from into about",
+            "is are was were has have does do can could would should will",
+        )
+    ).split()
+)
+_MIN_FIRST_CHARS = 10  # a phrase cut leaves at least this much in front ("You covered two")
 _LEAD_KEEP_S = 0.01  # of the silence before the first word: enough for the onset, no more
 _SILENCE_PEAK = 0.003  # about -50 dBFS
 
 
-def _quick_start(sentences: list[str]) -> list[str]:
-    """Make the first chunk short, because its synthesis time is the time to first audio.
+def quick_start(sentences: list[str], limit: int) -> list[str]:
+    """Make the first chunk at most `limit` characters, because its synthesis time is the time
+    to first audio when it is not cached.
 
-    Piper costs ~70 ms per second of speech, so a short opener ("Good.") that the splitter
-    merged into the next sentence is split back out, and a long first sentence is split at
-    its first clause break (never mid-clause: prosody matters more than a few ms).
+    Piper costs ~70 ms per second of speech, so a first sentence longer than `limit` is cut at
+    its first sentence break (a short opener the splitter merged into the next sentence), else
+    at its first clause break, else between words, before a word that starts a phrase when one
+    comes late enough. The rest streams while the first piece plays.
     """
-    if not sentences or len(sentences[0]) <= _FIRST_CHUNK_CHARS:
+    if not sentences or len(sentences[0]) <= limit:
         return sentences
     first, rest = sentences[0], sentences[1:]
     for pattern in (_SENTENCE_BREAK, _CLAUSE_BREAK):
         parts = pattern.split(first, maxsplit=1)
-        if len(parts) == 2 and len(parts[0]) <= 60:
+        if len(parts) == 2 and len(parts[0]) <= limit:
             return [parts[0], parts[1], *rest]
-    return sentences
+    cut = _word_cut(first, limit)
+    if cut is None:
+        return sentences
+    return [first[:cut], first[cut + 1 :], *rest]
+
+
+def _word_cut(sentence: str, limit: int) -> int | None:
+    """The index of the space to cut `sentence` at, within `limit`: the last one before a word
+    that starts a phrase, else the last one; never leaving a lone last word."""
+    spaces = [m.start() for m in re.finditer(" ", sentence) if 0 < m.start() <= limit]
+    spaces = [at for at in spaces if len(sentence[at + 1 :].split()) >= 2] or spaces
+    phrases = [
+        at for at in spaces if at >= _MIN_FIRST_CHARS and sentence[at + 1 :].split(" ", 1)[0].lower() in _PHRASE_START
+    ]
+    if phrases:
+        return phrases[-1]
+    return spaces[-1] if spaces else None
 
 
 def trim_leading_silence(samples: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -60,18 +89,29 @@ class Speaker:
 
     def plan(self, text: str) -> list[str]:
         """The normalised sentences `stream` will speak, in order."""
-        return _quick_start(split_sentences(speakable(text)))
+        return quick_start(split_sentences(speakable(text)), self.options.first_chunk_chars)
 
     def stream(self, text: str, rate: float | None = None) -> Iterator[AudioChunk]:
-        """Yield one chunk per sentence as soon as it is synthesised (blocking: run off-loop)."""
+        """Yield one chunk per sentence as soon as it is synthesised (blocking: run off-loop).
+
+        Each chunk says where its audio came from (`ChunkSource`). A short piece synthesised
+        (or rehearsed) for it is kept in the cache: openers recur ("Good:", "The answer:",
+        "Question 2 of 5.")."""
         rate = self.options.rate if rate is None else rate
         for index, sentence in enumerate(self.plan(text)):
-            audio = self.cache.get(sentence, rate)
-            if audio is None:
-                audio = self.engine.synthesize(sentence, rate)
+            cached = self.cache.get(sentence, rate)
+            if cached is None:
+                audio, source = self.engine.synthesize(sentence, rate), ChunkSource.SYNTHESISED
+            else:
+                audio, source = cached.audio, cached.source
+            if (
+                source in (ChunkSource.SYNTHESISED, ChunkSource.REHEARSED)
+                and len(sentence) <= self.options.first_chunk_chars
+            ):
+                self.cache.put(sentence, rate, audio, ChunkSource.LEARNED)
             if index == 0:
                 audio = trim_leading_silence(audio, self.sample_rate)
-            yield AudioChunk(audio, self.sample_rate, sentence)
+            yield AudioChunk(audio, self.sample_rate, sentence, source)
 
     def render(self, text: str, rate: float | None = None) -> AudioChunk:
         """The whole text as one chunk (for files and tests)."""
@@ -80,15 +120,30 @@ class Speaker:
         return AudioChunk(samples, self.sample_rate, text)
 
     def prerender(self, texts: Iterable[str], rate: float | None = None) -> int:
-        """Render fixed prompts into the cache; returns the number of sentences rendered."""
+        """Render fixed prompts into the cache for good; returns the number of pieces rendered."""
         rate = self.options.rate if rate is None else rate
         rendered = 0
         for text in texts:
             for sentence in self.plan(text):
-                if self.cache.get(sentence, rate) is None:
-                    self.cache.put(sentence, rate, self.engine.synthesize(sentence, rate))
+                if not self.cache.has(sentence, rate):
+                    self.cache.pin(sentence, rate, self.engine.synthesize(sentence, rate))
                     rendered += 1
         return rendered
+
+    def rehearse(self, text: str, rate: float | None = None) -> str | None:
+        """Synthesise into the cache the piece the start of a reply about to be said waits for
+        (blocking: run off-loop); returns that piece, or None when nothing was needed.
+
+        That is the first piece, or the second when the first is cached (a fixed opener such as
+        "Good:" plays for about half a second, and a long second sentence can take longer than
+        that to synthesise). One piece only: the TTS pool is shared by every session, and the
+        rest of the reply is synthesised while its start plays."""
+        rate = self.options.rate if rate is None else rate
+        for sentence in self.plan(text)[:2]:
+            if not self.cache.has(sentence, rate):
+                self.cache.put(sentence, rate, self.engine.synthesize(sentence, rate), ChunkSource.REHEARSED)
+                return sentence
+        return None
 
 
 def load_engine(options: TtsOptions) -> SpeechEngine:

@@ -33,6 +33,8 @@ class VoiceStudy(Protocol):
 
     def open_turn_state(self, learner_id: str) -> TurnState | None: ...
 
+    def card_back(self, card_id: int) -> str: ...
+
 
 @dataclass
 class VoiceDeps:

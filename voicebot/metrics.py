@@ -12,11 +12,15 @@ from __future__ import annotations
 import logging
 from collections import defaultdict, deque
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from asr.events import FinalTranscript
+
+if TYPE_CHECKING:
+    from voicebot.mouth import SpokenChunk
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,7 @@ _FINAL_BUCKETS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0)
 _RTF_BUCKETS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 _RASA_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0)
 _GRADING_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+_FIRST_CHUNK_BUCKETS = (0.001, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0)
 
 
 class Metrics:
@@ -84,6 +89,18 @@ class Metrics:
         self._grading = Histogram(
             "viva_grading_seconds", "Grading one answer or card.", buckets=_GRADING_BUCKETS, registry=r
         )
+        self._first_chunk = Histogram(
+            "viva_tts_first_chunk_seconds",
+            "A reply's first audio chunk asked for until ready (TTS pool wait included), by where it "
+            "came from: fixed (pre-rendered prompt), learned (kept opener), rehearsed (synthesised "
+            "during the Rasa turn), synthesised (not cached).",
+            ["source"],
+            buckets=_FIRST_CHUNK_BUCKETS,
+            registry=r,
+        )
+        self._chunks = Counter(
+            "viva_tts_chunks", "Chunks of speech Viva said, by where their audio came from.", ["source"], registry=r
+        )
         self._errors = Counter("viva_errors", "Errors by kind.", ["kind"], registry=r)
         for kind in ErrorKind:
             self._errors.labels(kind=kind.value)  # every kind shows, at 0 until it happens
@@ -108,6 +125,13 @@ class Metrics:
 
     def grading(self, seconds: float) -> None:
         self._grading.observe(seconds)
+
+    def spoken_chunk(self, chunk: SpokenChunk) -> None:
+        """A chunk of speech was queued; a text's first one is its time to first audio."""
+        self._chunks.labels(source=chunk.source.value).inc()
+        if chunk.first:
+            self._first_chunk.labels(source=chunk.source.value).observe(chunk.waited)
+            self._samples[f"tts_first_chunk.{chunk.source.value}"].append(chunk.waited)
 
     def error(self, kind: ErrorKind) -> None:
         self._errors.labels(kind=kind.value).inc()

@@ -3,19 +3,20 @@
 Data flow (all on the event loop; blocking work on the shared pools):
   inbound track → 16 kHz float32 → StreamingRecognizer → typed events
   events → captions on the data channel, barge-in, answer recording, learner inputs
-  learner inputs (finals, typed text, buttons) → one worker task, in order → Conversation
+  learner inputs (finals, typed text, buttons) → TurnWorker, in order → Conversation
   bot turns → captions + Mouth (sentence-streamed TTS) → SpeechTrack
+
+This class wires the jobs together; each job is its own module, testable without aiortc:
+the data channel's messages (`protocol`), the turn worker (`turns`), barge-in (`bargein`),
+the re-prompt (`reprompt`), the latency measure (`latency`), spoken answers (`answers`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from aiortc import RTCDataChannel, RTCPeerConnection
@@ -25,43 +26,32 @@ from asr.audio import FrameConverter
 from asr.events import AsrEvent, FinalTranscript, PartialTranscript, SpeechDiscarded, SpeechStarted
 from asr.options import EndpointProfile
 from asr.streaming import StreamingRecognizer
-from dialogue.conversation import START_INTENTS, Conversation
-from dialogue.payload import BotTurn, TurnState
-from voicebot.answers import AnswerTaker, HeardAnswer
-from voicebot.bargein import BargeInPolicy
+from dialogue.conversation import Conversation
+from dialogue.payload import BotTurn
+from voicebot import protocol
+from voicebot.answers import AnswerTaker
+from voicebot.bargein import BargeInConfirmer
 from voicebot.biasing import COMMAND_HOTWORDS, commands_for
 from voicebot.deps import VoiceDeps
+from voicebot.foresight import Foresight
+from voicebot.latency import VoiceToVoice
 from voicebot.listening import listening_for
 from voicebot.metrics import ErrorKind
 from voicebot.mouth import Mouth
 from voicebot.playback import PlaybackQueue, SpeechTrack
+from voicebot.reprompt import Reprompter
 from voicebot.silence import PAUSE_INTENT, NudgeKind, SilencePolicy
+from voicebot.turns import TurnInput, TurnWorker
 
 log = logging.getLogger(__name__)
 
-_CONTROL_INTENTS = {
-    "repeat": "/repeat",
-    "skip": "/skip",
-    "stop": "/stop",
-    "slower": "/slower",
-    "faster": "/faster",
-    "pause": PAUSE_INTENT,
-}
-_BARGE_IN_CHECKS = 4
-_BARGE_IN_RECHECK_S = 0.12
+__all__ = ["TAKEN_OVER", "VoiceSession"]
+
 TAKEN_OVER = (
     "Viva was opened for you in another tab or on another device, so this one stopped. "
     "Press Start here to carry on here instead."
 )
 _TAKEOVER_GRACE_S = 1.5  # for the page to read `taken_over` before the connection closes
-
-
-@dataclass(frozen=True)
-class _Input:
-    kind: str  # "final" | "text" | "intent" | "begin" (an intent that starts a fresh Rasa session)
-    text: str
-    heard: HeardAnswer | None = None
-    typed: bool = False
 
 
 class VoiceSession:
@@ -83,8 +73,8 @@ class VoiceSession:
         self.log = logging.LoggerAdapter(log, {"session": session_id})
         self.queue = PlaybackQueue()
         self.track = SpeechTrack(self.queue, on_first_frame=self._first_audio_frame)
-        self.mouth = Mouth(deps.speaker, deps.tts_executor, self.queue)
-        self.conversation = Conversation(learner_id, deps.dialogue, deps.study)
+        self.mouth = Mouth(deps.speaker, deps.tts_executor, self.queue, on_chunk=deps.metrics.spoken_chunk)
+        self.conversation = Conversation(learner_id, deps.dialogue, deps.study, foresee=self._foresee)
         self.recognizer = StreamingRecognizer(
             deps.pool,
             self._on_asr,
@@ -95,22 +85,26 @@ class VoiceSession:
             commands=commands_for("command"),
         )
         self.answers = AnswerTaker(deps, learner_id, self._spawn, self._tell_error)
-        self.barge_in = BargeInPolicy()
+        self.barge_in = BargeInConfirmer()
+        self.turns = TurnWorker(self.conversation, self.answers, self, logger=self.log)
+        self.foresight = Foresight(self.mouth.rehearse, self._card_back, self._spawn)
+        self.reprompt = Reprompter(self._quiet, self._say_reprompt)
+        self.latency = VoiceToVoice()
         self.channel: RTCDataChannel | None = None
-        self._inputs: asyncio.Queue[_Input] = asyncio.Queue(maxsize=16)
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._reprompt: asyncio.TimerHandle | None = None
         self.silence = SilencePolicy(deps.settings.server.reprompt_after_s)
-        self._speech_end_wall: float | None = None
         self._closing: asyncio.Task[None] | None = None
         self.closed = False
-        self.turn_latencies: list[float] = []
+
+    @property
+    def turn_latencies(self) -> list[float]:
         """Seconds from the end of the learner's speech to the first frame of Viva's reply."""
+        return self.latency.latencies
 
     # -- wiring ----------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._spawn(self._input_worker(), "inputs")
+        self._spawn(self.turns.run(), "inputs")
 
     def attach_inbound(self, track: MediaStreamTrack) -> None:
         if track.kind == "audio":
@@ -120,7 +114,7 @@ class VoiceSession:
         self.channel = channel
         channel.on("message", self._on_channel_message)
 
-    def _spawn(self, coro, name: str) -> asyncio.Task[Any]:
+    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro, name=f"{self.id}:{name}")
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
@@ -148,79 +142,55 @@ class VoiceSession:
 
     def _on_asr(self, event: AsrEvent) -> None:
         if isinstance(event, SpeechStarted):
-            self._cancel_reprompt()
-            self.send({"type": "speech_started"})
+            self.reprompt.cancel()
+            self.send(protocol.speech_started())
             self.answers.utterance_started(event, self.conversation.state)
             if self.mouth.busy:
                 self._spawn(self._maybe_barge_in(), "barge-in")
         elif isinstance(event, PartialTranscript):
-            self.send({"type": "partial", "text": event.text})
+            self.send(protocol.partial(event.text))
             self.answers.partial(event.text, self.conversation.state)
         elif isinstance(event, FinalTranscript):
-            self._speech_end_wall = time.monotonic() - event.ready_delay - (event.endpoint_at - event.speech_end)
+            self.latency.final(event, time.monotonic())
             self.deps.metrics.final_transcript(event)
-            self.send({"type": "final", "text": event.text, "confidence": event.confidence})
+            self.send(protocol.final(event.text, event.confidence))
             heard = self.answers.utterance_finished(event, self.conversation.state)
-            self._offer(_Input("final", event.text, heard=heard))
+            self._offer(TurnInput("final", event.text, heard=heard))
         elif isinstance(event, SpeechDiscarded):
             self.answers.utterance_discarded()
 
     async def _maybe_barge_in(self) -> None:
-        """Confirm the onset is speech (Silero) while it goes on; then stop Viva talking.
+        """Confirm the onset is speech (Silero) while it goes on; then stop Viva talking."""
+        confirmed = await self.barge_in.confirm(
+            lambda: self.mouth.busy,
+            lambda: self.recognizer.in_utterance,
+            lambda: self.deps.speech_probability(self.answers.recent_audio(0.8)),
+        )
+        if confirmed is not None:
+            self.mouth.interrupt()
+            self.send(protocol.barge_in())
+            self.log.info("barge-in (speech probability %.2f, check %d)", confirmed.probability, confirmed.check)
 
-        The first 100-200 ms of a word can score low, so the check repeats a few times as more
-        of the utterance arrives; noise and echo never pass it.
-        """
-        for attempt in range(_BARGE_IN_CHECKS):
-            if attempt:
-                await asyncio.sleep(_BARGE_IN_RECHECK_S)
-            if not self.mouth.busy or not self.recognizer.in_utterance:
-                return
-            probability = await self.deps.speech_probability(self.answers.recent_audio(0.8))
-            if self.barge_in.should_stop(self.mouth.busy, probability):
-                self.mouth.interrupt()
-                self.send({"type": "barge_in"})
-                self.log.info("barge-in (speech probability %.2f, check %d)", probability, attempt + 1)
-                return
+    # -- learner inputs, in order (voicebot/turns.py) ------------------------------------------
 
-    # -- learner inputs, in order ----------------------------------------------------------
+    def _offer(self, item: TurnInput) -> None:
+        if not self.closed:
+            self.silence.learner_acted(item.text)
+            self.turns.offer(item)
 
-    def _offer(self, item: _Input) -> None:
-        if self.closed:
-            return
-        self.silence.learner_acted(item.text)
-        try:
-            self._inputs.put_nowait(item)
-        except asyncio.QueueFull:
-            self.log.warning("input queue full; dropping %s", item.kind)
+    def thinking(self, item: TurnInput) -> None:
+        self._publish_state(thinking=True)
+        self.foresight.input_taken(item, self.conversation.state)
 
-    async def _input_worker(self) -> None:
-        while True:
-            item = await self._inputs.get()
-            self._publish_state(thinking=True)
-            try:
-                if item.kind == "begin":
-                    turns = await self.conversation.begin(item.text)
-                elif item.kind == "intent":
-                    turns = await self.conversation.send(item.text)
-                else:
-                    audio = await self.answers.answer_audio(item.heard) if item.heard is not None else None
-                    carried = self.answers.carried_for(self.conversation.state.attempt_id)
-                    turns = await self.conversation.learner_said(
-                        item.text, typed=item.typed, audio=audio, carried=carried
-                    )
-                await self._reply(turns)
-            except Exception:  # one failed turn must not leave the session deaf
-                self.log.exception("handling a %s failed", item.kind)
-                self.deps.metrics.error(ErrorKind.TURN_FAILED)
-                self.send({"type": "error", "message": "Sorry, something went wrong with that turn. Please try again."})
-                self._publish_state()
+    def failed(self, item: TurnInput) -> None:
+        self.deps.metrics.error(ErrorKind.TURN_FAILED)
+        self.send(protocol.error(protocol.TURN_FAILED))
+        self._publish_state()
 
-    async def _reply(self, turns: list[BotTurn]) -> None:
-        state = self.conversation.state
-        self._apply(state)
+    async def reply(self, turns: list[BotTurn]) -> None:
+        self._listen_for_state()
         for turn in turns:
-            self.send({"type": "bot", "text": turn.text})
+            self.send(protocol.bot(turn.text))
             if not await self.mouth.say(turn.text):
                 break  # barge-in: the learner is talking; stop this reply
         self._publish_state()
@@ -229,45 +199,49 @@ class VoiceSession:
         if not self.recognizer.in_utterance:
             self._schedule_reprompt()
 
-    def _apply(self, state: TurnState) -> None:
+    def _listen_for_state(self) -> None:
         """The bot's payload sets endpointing, biasing, the mode's commands and the speaking rate."""
+        state = self.conversation.state
         listening = listening_for(state)
         self.recognizer.set_context(profile=listening.profile, hotwords=listening.hotwords, commands=listening.commands)
         if state.rate:
             self.mouth.rate = state.rate
         self.answers.state_changed(state)
 
-    def _first_audio_frame(self, at: float) -> None:
-        if self._speech_end_wall is not None:
-            self.turn_latencies.append(at - self._speech_end_wall)
-            self.deps.metrics.voice_to_voice(self.id, at - self._speech_end_wall, self.conversation.state.mode)
-            self._speech_end_wall = None
+    # -- replies known before the dialogue gives them (voicebot/foresight.py) ---------------------
 
-    # -- re-prompt after a long silence --------------------------------------------------------
+    def _foresee(self, said: str, reply: str | None) -> None:
+        """The answer is stored (the conversation's state is still the question's)."""
+        self.foresight.answer_stored(said, reply, self.conversation.state)
+
+    async def _card_back(self, card_id: int) -> str | None:
+        try:
+            return await asyncio.to_thread(self.deps.study.card_back, card_id)
+        except Exception:  # only a head start is lost: the dialogue still says the back
+            self.log.warning("could not read card %s's back ahead of the dialogue", card_id, exc_info=True)
+            return None
+
+    def _first_audio_frame(self, at: float) -> None:
+        latency = self.latency.first_frame(at)
+        if latency is not None:
+            self.deps.metrics.voice_to_voice(self.id, latency, self.conversation.state.mode)
+
+    # -- re-prompt after a long silence (voicebot/reprompt.py) -----------------------------------
 
     def _schedule_reprompt(self) -> None:
-        self._cancel_reprompt()
-        delay = self.silence.wait_for(self.conversation.state)
-        if delay is not None:
-            self._reprompt = asyncio.get_running_loop().call_later(delay, self._fire_reprompt)
+        self.reprompt.schedule(self.silence.wait_for(self.conversation.state))
 
-    def _cancel_reprompt(self) -> None:
-        if self._reprompt is not None:
-            self._reprompt.cancel()
-            self._reprompt = None
+    def _quiet(self) -> bool:
+        return not self.closed and not self.recognizer.in_utterance and not self.mouth.busy
 
-    def _fire_reprompt(self) -> None:
-        self._reprompt = None
-        if self.closed or self.recognizer.in_utterance or self.mouth.busy:
-            return
+    def _say_reprompt(self) -> None:
         nudge = self.silence.nudge(self.conversation.state)
         if nudge is None:
             return
         if nudge.kind is NudgeKind.PAUSE:  # not `_offer`: a silence is not the learner acting
-            with contextlib.suppress(asyncio.QueueFull):
-                self._inputs.put_nowait(_Input("intent", PAUSE_INTENT))
+            self.turns.offer(TurnInput("intent", PAUSE_INTENT))
         else:
-            self.send({"type": "bot", "text": nudge.text})
+            self.send(protocol.bot(nudge.text))
             self._spawn(self._say_nudge(nudge.text), "reprompt")
 
     async def _say_nudge(self, text: str) -> None:
@@ -276,38 +250,33 @@ class VoiceSession:
         if not self.recognizer.in_utterance:
             self._schedule_reprompt()  # a card review's second silence pauses it
 
-    # -- data channel ------------------------------------------------------------------------
+    # -- data channel (voicebot/protocol.py) -----------------------------------------------------
 
     def _on_channel_message(self, message: object) -> None:
         if self.closed:
             return  # closing (e.g. taken over): nothing the old page says may act any more
-        try:
-            data = json.loads(message) if isinstance(message, str) else None
-        except json.JSONDecodeError:
-            data = None
-        if not isinstance(data, dict):
-            self.send({"type": "error", "message": "unreadable message"})
-            return
-        kind = data.get("type")
-        if kind == "hello":
+        parsed = protocol.parse(message)
+        if isinstance(parsed, protocol.Unreadable):
+            self.send(protocol.error(protocol.UNREADABLE))
+        elif isinstance(parsed, protocol.Hello):
             self._publish_state()
-            if data.get("resume"):
+            if parsed.resume:
                 self._spawn(self._resume_or(None), "hello")
-        elif kind == "start" and data.get("mode") in START_INTENTS:
-            self._spawn(self._resume_or(START_INTENTS[data["mode"]]), "start")
-        elif kind == "text" and isinstance(data.get("text"), str):
-            self._offer(_Input("text", data["text"][:10_000], typed=True))
-        elif kind == "control":
-            self._control(str(data.get("action")))
-        elif kind == "ping":
-            self.send({"type": "pong", "t": data.get("t")})
+        elif isinstance(parsed, protocol.Start):
+            self._spawn(self._resume_or(parsed.intent), "start")
+        elif isinstance(parsed, protocol.TypedText):
+            self._offer(TurnInput("text", parsed.text, typed=True))
+        elif isinstance(parsed, protocol.Control):
+            self._control(parsed)
+        elif isinstance(parsed, protocol.Ping):
+            self.send(protocol.pong(parsed.t))
 
-    def _control(self, action: str) -> None:
-        if action == "done":
+    def _control(self, control: protocol.Control) -> None:
+        if control.action == protocol.DONE:
             self._spawn(self.recognizer.end_utterance(), "done")
-        elif action in _CONTROL_INTENTS:
+        elif control.intent is not None:
             self.mouth.interrupt()
-            self._offer(_Input("intent", _CONTROL_INTENTS[action]))
+            self._offer(TurnInput("intent", control.intent))
 
     async def _resume_or(self, intent: str | None) -> None:
         """An open question (a reconnect, or a drill left half-done) is asked again first;
@@ -315,32 +284,23 @@ class VoiceSession:
         state = await self.answers.open_question()
         if state is not None:
             self.conversation.state = state
-            self._offer(_Input("intent", "/repeat"))
+            self._offer(TurnInput("intent", "/repeat"))
         elif intent is not None:
-            self._offer(_Input("begin", intent))
+            self._offer(TurnInput("begin", intent))
         else:
-            self._offer(_Input("intent", "/greet"))
+            self._offer(TurnInput("intent", "/greet"))
 
     def send(self, message: dict[str, Any]) -> None:
         channel = self.channel
         if channel is not None and channel.readyState == "open":
-            channel.send(json.dumps(message))
+            channel.send(protocol.encode(message))
 
     def _tell_error(self, message: str) -> None:
-        self.send({"type": "error", "message": message})
+        self.send(protocol.error(message))
 
     def _publish_state(self, thinking: bool = False) -> None:
-        state = self.conversation.state
-        self.send(
-            {
-                "type": "state",
-                "listening": not self.mouth.busy and not thinking,
-                "speaking": self.mouth.busy,
-                "thinking": thinking,
-                **state.as_json(),
-                "learner": {"id": self.learner_id},
-            }
-        )
+        speaking = self.mouth.busy
+        self.send(protocol.state(self.conversation.state, self.learner_id, speaking=speaking, thinking=thinking))
 
     # -- shutdown ------------------------------------------------------------------------------
 
@@ -350,7 +310,7 @@ class VoiceSession:
         closed before this returns)."""
         if not self.closed:
             self.closed = True  # from here on, nothing this session hears becomes a turn
-            self.send({"type": "taken_over", "message": TAKEN_OVER})
+            self.send(protocol.taken_over(TAKEN_OVER))
             await self._close_channel()
         await self.close()
 
@@ -377,7 +337,7 @@ class VoiceSession:
 
     async def _shut_down(self) -> None:
         """Keeps the audio and partial transcript so far, stops every task, closes the connection."""
-        self._cancel_reprompt()
+        self.reprompt.cancel()
         for task in list(self._tasks):
             task.cancel()
         try:

@@ -148,6 +148,14 @@ class CardDesk:
     def reveal(self, card_id: int) -> CardBack:
         return self._back(card_id, None)
 
+    def back_text(self, card_id: int) -> str:
+        """What revealing the card says (`reveal`'s `text`), changing nothing: the voice bot
+        synthesises it while the dialogue decides (an answer's closeness joins it later)."""
+        with self._db(self._learner_of(card_id)) as db:
+            card = db.get(Card, card_id)
+            assert card is not None
+            return words.back(self._spoken(card)[1], None)
+
     def rate(self, card_id: int, value: object) -> RateResult:
         try:
             rating = Rating.parse(value)

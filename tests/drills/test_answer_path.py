@@ -81,6 +81,7 @@ async def test_a_long_answer_is_stored_whole_and_graded_once(
     result = await call(client, f"/attempts/{attempt}/answer", {"candidate": stored["candidate"]})
     assert grader.texts == [text]  # graded once, whole, when the client stored it
     assert result["score"] == stored["grading"]["score"] == 1.0 and "next" in result["feedback"]
+    assert stored["reply"] == result["feedback"]  # known when stored: the voice bot speaks it early
     saved = row(db_url, attempt)
     assert saved.status == "answered" and saved.answer_text == text and saved.grading == stored["grading"]
 
@@ -136,8 +137,10 @@ def test_an_eli5_retry_does_not_carry_the_confirmed_explanation(service: StudySe
     stored = service.record_transcript(attempt, TranscriptInput(text="has eigenvectors.", carried=carried))
     retry = service.confirm_answer(attempt, stored.candidate or "")
     assert retry.retry  # jargon: the same attempt stays open for a simpler version
+    assert stored.reply == retry.feedback == retry.retry_prompt
     simpler = service.record_transcript(attempt, TranscriptInput(text="Some arrows only stretch.", carried=carried))
-    service.confirm_answer(attempt, simpler.candidate or "")
+    final = service.confirm_answer(attempt, simpler.candidate or "")
+    assert simpler.reply == final.feedback and not final.retry
     saved = row(db_url, attempt)
     assert saved.answer_text == "Some arrows only stretch."
     assert saved.answer_history[0]["text"] == "A matrix has eigenvectors."

@@ -119,9 +119,17 @@ def test_metrics_after_a_real_voice_turn_and_logs_without_secrets(
     # Histograms are cumulative: the +Inf bucket holds every turn.
     assert value(figures, "viva_rasa_turn_seconds_bucket", le="+Inf") == value(figures, "viva_rasa_turn_seconds_count")
 
+    # Every chunk of speech says where it came from. The feedback on the answer was known when
+    # the answer was stored, and its first pieces were synthesised beside the Rasa turn
+    # (voicebot/foresight.py); its opener ("Good:", "That missed …") is a fixed prompt or rehearsed.
+    assert value(figures, "viva_tts_chunks_total", source="rehearsed") >= 1
+    firsts = {labels: v for (name, labels), v in figures.items() if name == "viva_tts_first_chunk_seconds_count"}
+    assert sum(firsts.values()) == 2  # the drill's opening question and the feedback
+
     # The JSON summary the benchmarks read comes from the same observer.
-    summary = http_json(f"{server.url}/api/metrics")
-    assert sum(entry["n"] for entry in summary["metrics"].values()) == v2v
+    summary = http_json(f"{server.url}/api/metrics")["metrics"]
+    assert sum(entry["n"] for name, entry in summary.items() if name.startswith("voice_to_voice.")) == v2v
+    assert sum(entry["n"] for name, entry in summary.items() if name.startswith("tts_first_chunk.")) == 2
 
     # Logs: one JSON object per line with a session id; this session's lines carry its id;
     # neither what the learner said nor any key appears, here or in Rasa's own logs.

@@ -187,8 +187,11 @@ def test_curriculum_cards_use_their_spoken_forms(study, ada, pack) -> None:
     turn = study.cards.next_card(ada)
     card = next(c for c in pack.units[0].flashcards if c.front == turn.card.front)
     assert turn.card.spoken_front == (card.spoken_front or turn.card.spoken_front)
+    ahead = study.cards.back_text(turn.card.id)  # what the voice bot synthesises beside the Rasa turn
+    assert study.cards.current(ada).card.id == turn.card.id  # reading it ahead changed nothing
     back = study.cards.reveal(turn.card.id)
     assert "$" not in back.back and "\\" not in back.back and back.text.endswith("Say again, hard, good or easy.")
+    assert ahead == back.text
 
 
 def test_the_drill_outro_offers_due_cards(study, ada, pack) -> None:
