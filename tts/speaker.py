@@ -114,8 +114,12 @@ class Speaker:
             yield AudioChunk(audio, self.sample_rate, sentence, source)
 
     def render(self, text: str, rate: float | None = None) -> AudioChunk:
-        """The whole text as one chunk (for files and tests)."""
-        pieces = [c.samples for c in self.stream(text, rate)]
+        """The whole text as one chunk (for files and tests): whole sentences, no first-chunk cut
+        (nothing waits for the start, and a cut mid-phrase would break its prosody)."""
+        rate = self.options.rate if rate is None else rate
+        pieces = [self.engine.synthesize(sentence, rate) for sentence in split_sentences(speakable(text))]
+        if pieces:
+            pieces[0] = trim_leading_silence(pieces[0], self.sample_rate)
         samples = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
         return AudioChunk(samples, self.sample_rate, text)
 

@@ -119,3 +119,11 @@ def test_after_a_cached_opener_the_second_piece_is_rehearsed() -> None:
     assert talker.rehearse(reply) == talker.plan(reply)[1]
     assert [c.source for c in talker.stream(reply)] == [ChunkSource.FIXED, ChunkSource.REHEARSED]
     assert talker.rehearse("Good:") is None  # nothing to do
+
+
+def test_a_rendered_file_keeps_its_sentences_whole() -> None:
+    voice, engine = speaker(first_chunk_chars=32)
+    text = "Gradient descent with a learning rate of one in a thousand converged."
+    assert len(voice.plan(text)) == 2  # spoken live, the start is cut short
+    voice.render(text)
+    assert engine.said == [text]  # a file is one whole sentence: nothing waits for its start
