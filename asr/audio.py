@@ -15,6 +15,8 @@ import numpy as np
 from asr.exceptions import AudioDecodeError
 
 SAMPLE_RATE = 16_000
+INPUT_RATES = (8_000, 192_000)
+"""The sample rates a stream may have (WebRTC's codecs give 8-48 kHz, files up to 192 kHz)."""
 FRAME_SAMPLES = 480  # 30 ms at 16 kHz: the VAD frame and the resampler's output frame
 
 
@@ -33,15 +35,32 @@ def float32_to_int16(samples: np.ndarray) -> np.ndarray:
 class FrameConverter:
     """Converts a stream of PyAV audio frames (any rate/layout/format) to 16 kHz mono float32.
 
-    One converter per stream: the resampler keeps filter state across frames.
+    One converter per stream: the resampler keeps filter state across frames. A frame whose
+    rate, layout or sample format differs from the previous one's (a peer switching codecs
+    mid-call, Opus at 48 kHz to PCMU at 8 kHz) flushes the old resampler and starts a new one:
+    libswresample refuses such a frame, and the stream must not end over it.
     """
 
     def __init__(self) -> None:
         self._resampler = _resampler()
+        self._shape: tuple[str, str, int] | None = None
 
     def convert(self, frame: av.AudioFrame | None) -> np.ndarray:
-        """Resample one frame (None flushes) and return the samples that are ready."""
-        out = self._resampler.resample(frame)
+        """Resample one frame (None flushes) and return the samples that are ready; a frame at a
+        rate outside `INPUT_RATES` raises `AudioDecodeError` (the stream may go on)."""
+        out: list[av.AudioFrame] = []
+        if frame is not None:
+            if not frame.samples:  # libswresample fails on an empty frame (ENOMEM); it holds nothing
+                return np.zeros(0, dtype=np.float32)
+            if not INPUT_RATES[0] <= frame.sample_rate <= INPUT_RATES[1]:
+                # Resampling 1 Hz to 16 kHz would allocate 16,000 samples per input sample.
+                raise AudioDecodeError(f"unsupported sample rate {frame.sample_rate} Hz")
+            shape = (frame.format.name, frame.layout.name, frame.sample_rate)
+            if self._shape is not None and shape != self._shape:
+                out += self._resampler.resample(None)
+                self._resampler = _resampler()
+            self._shape = shape
+        out += self._resampler.resample(frame)
         if not out:
             return np.zeros(0, dtype=np.float32)
         pcm = np.concatenate([f.to_ndarray().reshape(-1) for f in out])

@@ -123,6 +123,10 @@ class RtcLearner:
     def send(self, message: dict[str, Any]) -> None:
         self._channel.send(json.dumps(message))
 
+    def send_raw(self, message: str | bytes) -> None:
+        """Any data-channel message, as a hostile page could send it (tests/fuzz)."""
+        self._channel.send(message)
+
     async def say(self, samples_16k: np.ndarray) -> float:
         """Speak and wait until the clip has been sent; returns when its last voiced sample was
         spoken (monotonic): the clip's trailing silence is not part of the learner's speech."""

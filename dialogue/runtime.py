@@ -3,13 +3,16 @@
 The app never imports Rasa: it trains a model with the Rasa venv's CLI when the assistant or
 the content changed (a fingerprint names the model file), starts the action server and
 `rasa run` through `rasa_boot.launch` (so each wants its key: drills/keys.py), waits until
-both answer, and stops them (process groups) on exit.
+both answer, restarts either when it dies (a crash, an OOM kill) while the app runs, and stops
+them (process groups) on exit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import logging
 import os
 import signal
 import socket
@@ -25,6 +28,8 @@ import aiohttp
 from dialogue.exceptions import RasaSetupError
 from dialogue.options import RasaOptions
 from drills.keys import KEY_HEADER, ServiceKeys
+
+log = logging.getLogger(__name__)
 
 PROJECT = Path(__file__).resolve().parent
 REPO = PROJECT.parent
@@ -157,8 +162,18 @@ def _port_free(host: str, port: int) -> bool:
             return False
 
 
+RESTART_DELAYS_S = (0.5, 2.0, 5.0, 15.0, 30.0)
+"""Waits before restarting a service that died: the n-th restart within `RESTART_WINDOW_S`
+waits the n-th figure (then the last), so a crash loop does not spin the CPU."""
+RESTART_WINDOW_S = 300.0
+
+
 class RasaRuntime:
-    """Rasa + action server for one app process. `async with RasaRuntime(...) as rt: rt.url`."""
+    """Rasa + action server for one app process. `async with RasaRuntime(...) as rt: rt.url`.
+
+    While it runs, a supervisor task restarts a service that exits on its own; meanwhile the
+    dialogue client's requests fail fast and the learner hears why (dialogue/conversation.py).
+    """
 
     def __init__(
         self,
@@ -174,6 +189,11 @@ class RasaRuntime:
         self.progress = progress
         self.keys = keys or ServiceKeys.load(data_dir)
         self._processes: dict[str, asyncio.subprocess.Process] = {}
+        self._commands: dict[str, tuple[list[str], dict[str, str]]] = {}
+        self._supervisor: asyncio.Task[None] | None = None
+        self._restarts: list[float] = []
+        self.restarted = 0
+        """How many times a service was restarted after dying (for tests and logs)."""
 
     @property
     def url(self) -> str:
@@ -237,8 +257,39 @@ class RasaRuntime:
             },
         )
         await self._wait_ready()
+        self._supervisor = asyncio.create_task(self._supervise(), name="rasa-supervisor")
+
+    async def _supervise(self) -> None:
+        """Wait for either service to exit; restart it (after a growing delay) and wait until it
+        answers again. Cancelled by `stop()`, which ends both on purpose."""
+        while True:
+            waits = {asyncio.ensure_future(p.wait()): name for name, p in self._processes.items()}
+            done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            for task in done:
+                name = waits[task]
+                delay = self._restart_delay()
+                message = f"{name} exited with {task.result()}; restarting it in {delay:.1f} s"
+                log.warning(message)
+                self.progress(message)
+                await asyncio.sleep(delay)
+                try:
+                    await self._spawn(name, *self._commands[name])
+                    await self._wait_ready((name,), fatal=False)
+                except (RasaSetupError, OSError) as exc:
+                    log.error("restarting %s failed: %s", name, exc)
+                    continue
+                self.restarted += 1
+                self.progress(f"{name} restarted")
+
+    def _restart_delay(self) -> float:
+        now = time.monotonic()
+        self._restarts = [t for t in self._restarts if now - t < RESTART_WINDOW_S] + [now]
+        return RESTART_DELAYS_S[min(len(self._restarts), len(RESTART_DELAYS_S)) - 1]
 
     async def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> None:
+        self._commands[name] = (args, env)
         _check_venv(self.paths)
         self.paths.logs.mkdir(parents=True, exist_ok=True)
         log = (self.paths.logs / f"{name}.log").open("ab")
@@ -257,11 +308,14 @@ class RasaRuntime:
         finally:
             log.close()  # the child holds its own descriptor
 
-    async def _wait_ready(self) -> None:
+    async def _wait_ready(self, names: tuple[str, ...] = ("actions", "rasa"), fatal: bool = True) -> None:
+        """Until each service answers; `fatal`: stop both when one does not in time (start-up),
+        else kill only the one that did not (the supervisor then restarts it again)."""
         deadline = time.monotonic() + self.options.start_timeout_s
         checks = {"actions": f"{self.actions_url}/health", "rasa": f"{self.url}/status"}
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
-            for name, url in checks.items():
+            for name in names:
+                url = checks[name]
                 while True:
                     process = self._processes[name]
                     if process.returncode is not None:
@@ -272,7 +326,10 @@ class RasaRuntime:
                     if await _answers(http, url, name, self.keys):
                         break
                     if time.monotonic() > deadline:
-                        await self.stop()
+                        if fatal:
+                            await self.stop()
+                        else:
+                            _signal_group(process, signal.SIGKILL)
                         raise RasaSetupError(f"{name} did not become ready within {self.options.start_timeout_s:.0f} s")
                     await asyncio.sleep(0.5)
         self.progress(f"Rasa ready at {self.url}")
@@ -304,6 +361,11 @@ class RasaRuntime:
 
     async def stop(self) -> None:
         """SIGTERM both process groups, then SIGKILL what is left after 10 s."""
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._supervisor
+            self._supervisor = None
         for process in self._processes.values():
             _signal_group(process, signal.SIGTERM)
         for process in self._processes.values():

@@ -41,6 +41,10 @@ def compose_file(path: Path, issues: Issues) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         issues.add((mark.line + 1) if mark else 0, f"invalid YAML: {exc.problem or exc}")
         return None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids (NUL, other control characters)
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        issues.add(line, f"invalid YAML: character {exc.character!r} is not allowed ({exc.reason})")
+        return None
     if node is None:
         issues.add(1, "the file is empty")
     return node

@@ -80,6 +80,9 @@ class Metrics:
             registry=r,
         )
         self._sessions = Gauge("viva_active_sessions", "Live voice sessions on this worker.", registry=r)
+        self._tasks = Gauge(
+            "viva_event_loop_tasks", "Asyncio tasks alive in the event loop (a leak grows it).", registry=r
+        )
         self._rasa_turn = Histogram(
             "viva_rasa_turn_seconds",
             "One message to Rasa's REST channel until its reply (custom actions included).",
@@ -138,6 +141,9 @@ class Metrics:
 
     def sessions(self, live: int) -> None:
         self._sessions.set(live)
+
+    def tasks(self, alive: int) -> None:
+        self._tasks.set(alive)
 
     # -- what readers get -------------------------------------------------------------------
 

@@ -123,7 +123,7 @@ async def _pair(request: web.Request) -> web.Response:
     registry: DeviceRegistry = doors.devices
     try:
         body = await request.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, or nested too deep
         raise web.HTTPBadRequest(reason="the body is not valid JSON") from exc
     if not isinstance(body, dict):
         raise web.HTTPBadRequest(reason="the body must be a JSON object")

@@ -80,7 +80,7 @@ def parse(raw: object) -> PageMessage | None:
     `start` of an unknown mode, a `text` without text, an unknown button)."""
     try:
         data = json.loads(raw) if isinstance(raw, str) else None
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: "[[[[…" nested too deep
         data = None
     if not isinstance(data, dict):
         return Unreadable()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
-import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -152,7 +151,7 @@ async def security_headers(request: web.Request, handler: Any) -> web.StreamResp
 async def _json(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8 (both ValueErrors), or nested too deep
         raise web.HTTPBadRequest(reason="the body is not valid JSON") from exc
     if not isinstance(body, dict):
         raise web.HTTPBadRequest(reason="the body must be a JSON object")
@@ -299,6 +298,7 @@ async def _prometheus(request: web.Request) -> web.Response:
         return refused
     metrics = request.app["deps"].metrics
     metrics.sessions(len(request.app["sessions"].live))
+    metrics.tasks(len(asyncio.all_tasks()))
     headers = {"Content-Type": METRICS_CONTENT_TYPE, "Cache-Control": "no-store"}
     return web.Response(body=metrics.exposition(), headers=headers)
 
@@ -365,7 +365,10 @@ async def _start_session(request: web.Request, who: Principal, body: dict[str, A
             pc.addTrack(session.track)
             await pc.setLocalDescription(await pc.createAnswer())
         except Exception as exc:  # aiortc raises many types for bad SDP; none may become a 500
-            await pc.close()
+            try:
+                await pc.close()
+            except Exception:  # aiortc's close trips over what the bad offer left half set up
+                log.info("closing the rejected offer's connection failed", exc_info=True)
             deps.metrics.error(ErrorKind.OFFER_REJECTED)
             log.info("rejected offer: %s", exc)
             return _error(400, f"malformed session description: {exc}")

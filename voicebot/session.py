@@ -24,6 +24,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from asr.audio import FrameConverter
 from asr.events import AsrEvent, FinalTranscript, PartialTranscript, SpeechDiscarded, SpeechStarted
+from asr.exceptions import AudioDecodeError
 from asr.options import EndpointProfile
 from asr.streaming import StreamingRecognizer
 from dialogue.conversation import Conversation
@@ -129,10 +130,17 @@ class VoiceSession:
 
     async def _consume(self, track: MediaStreamTrack) -> None:
         converter = FrameConverter()
+        refused = 0
         try:
             while True:
                 frame = await track.recv()
-                samples = converter.convert(frame)
+                try:
+                    samples = converter.convert(frame)
+                except AudioDecodeError as exc:  # one bad frame must not leave the session deaf
+                    refused += 1
+                    if refused == 1:
+                        self.log.warning("inbound audio frame dropped: %s", exc)
+                    continue
                 if samples.size:
                     self.answers.hear(samples)
                     await self.recognizer.feed(samples)

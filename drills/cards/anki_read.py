@@ -119,7 +119,7 @@ class ApkgSource:
             self._total = db.execute("SELECT count(*) FROM cards").fetchone()[0]
         except DeckFileError:
             raise
-        except (sqlite3.DatabaseError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (sqlite3.DatabaseError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             raise DeckFileError(f"the collection's schema is not one Viva can read ({exc})") from exc
 
     @property
@@ -142,7 +142,11 @@ class ApkgSource:
                 " n.guid, n.mid, n.flds, n.tags FROM cards c JOIN notes n ON n.id = c.nid ORDER BY n.id, c.ord"
             )
             for row in self._db.execute(query):
-                card = self._card(row, history.get(row[0], []))
+                try:
+                    card = self._card(row, history.get(row[0], []))
+                except _DAMAGED_ROW as exc:  # SQLite holds any type in any column: skip this card only
+                    self.report.skipped.append(f"card {row[0]!r}: damaged in the collection ({exc})")
+                    continue
                 if card is not None:
                     yield card
         except sqlite3.DatabaseError as exc:
@@ -201,8 +205,15 @@ class ApkgSource:
             if rating is None:
                 self.report.history_notes.append(f"review {rid}: unknown answer button {ease}, left out")
                 continue
-            history[cid].append((datetime.fromtimestamp(rid / 1000, UTC), rating))
+            try:
+                history[cid].append((datetime.fromtimestamp(rid / 1000, UTC), rating))
+            except _DAMAGED_ROW as exc:
+                self.report.history_notes.append(f"review {rid!r}: damaged ({exc}), left out")
         return history
+
+
+_DAMAGED_ROW = (TypeError, ValueError, AttributeError, OverflowError, KeyError, IndexError, OSError)
+"""What a row of the wrong types raises while it is read (`OSError`: a timestamp out of range)."""
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -267,5 +278,5 @@ def _media_names(data: bytes) -> list[str]:
     try:
         mapping = json.loads(data or b"{}")
         return [str(mapping[k]) for k in sorted(mapping, key=int)]
-    except (json.JSONDecodeError, UnicodeDecodeError, TypeError, AttributeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, TypeError, AttributeError, RecursionError) as exc:
         raise ValueError(f"not a media map: {exc}") from exc

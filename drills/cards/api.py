@@ -67,9 +67,12 @@ def add_routes(app: web.Application, service_key: web.AppKey[StudyService]) -> N
 
 def _card_id(request: web.Request) -> int:
     try:
-        return int(request.match_info["card_id"])
+        card_id = int(request.match_info["card_id"])
     except ValueError as exc:
         raise NotFound("I can't find that card.") from exc
+    if not 0 < card_id < 2**63:  # SQLite's integers are 64-bit: a larger id cannot be one
+        raise NotFound("I can't find that card.")
+    return card_id
 
 
 async def _body(request: web.Request) -> dict[str, Any]:

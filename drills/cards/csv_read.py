@@ -49,6 +49,9 @@ class CsvSource:
         if not separator:
             sample = self._body[:4096]
             separator = "\t" if "\t" in sample else _sniff(sample)
+        if len(separator) != 1 or separator in '\r\n"':
+            words = ", ".join(_SEPARATORS)
+            raise DeckFileError(f"{name}: '#separator:{separator}' is not a separator ({words} or one character)")
         try:
             rows = list(csv.reader(io.StringIO(self._body), delimiter=separator))
         except csv.Error as exc:
