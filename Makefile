@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Both set up what they need first.
-.PHONY: setup run test test-fast test-coqui bench lint
+.PHONY: setup run test test-fast test-coqui bench lint audit
 
 setup:
 	@scripts/setup.sh
@@ -21,3 +21,7 @@ bench: setup
 
 lint:
 	@.venv/bin/ruff check asr tts voicebot drills dialogue tests benchmarks
+
+# pip-audit of both venvs (needs the network; not run in CI): see docs/deployment.md for the policy.
+audit:
+	@scripts/audit.sh

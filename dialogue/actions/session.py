@@ -200,9 +200,16 @@ class ActionRecordAnswer(QuestionOpener):
 
 
 def stored_candidate(turn: Turn, attempt_id: str) -> str | None:
-    """The key of the candidate the client stored for this message, if it is for this attempt."""
-    metadata = turn.tracker.latest_message.get("metadata") or {}
+    """The key of the candidate the client stored for this message, if it is for this attempt
+    and this message is the answer. When the answer came in an earlier message whose turn
+    failed (the action server was down: Rasa kept the slot), the latest message is something
+    else ("repeat the question") and its candidate is not the answer: None, so the slot's
+    text is sent instead."""
+    message = turn.tracker.latest_message or {}
+    metadata = message.get("metadata") or {}
     if not isinstance(metadata, dict) or metadata.get("attempt_id") != attempt_id:
+        return None
+    if (message.get("text") or "").strip() != str(turn.tracker.get_slot("answer_text") or "").strip():
         return None
     candidate = metadata.get("candidate")
     return candidate if isinstance(candidate, str) and candidate else None
