@@ -29,7 +29,7 @@ from dialogue.exceptions import RasaSetupError
 from dialogue.options import RasaOptions
 from drills.keys import KEY_HEADER, ServiceKeys
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 PROJECT = Path(__file__).resolve().parent
 REPO = PROJECT.parent
@@ -192,8 +192,6 @@ class RasaRuntime:
         self._commands: dict[str, tuple[list[str], dict[str, str]]] = {}
         self._supervisor: asyncio.Task[None] | None = None
         self._restarts: list[float] = []
-        self.restarted = 0
-        """How many times a service was restarted after dying (for tests and logs)."""
 
     @property
     def url(self) -> str:
@@ -271,16 +269,15 @@ class RasaRuntime:
                 name = waits[task]
                 delay = self._restart_delay()
                 message = f"{name} exited with {task.result()}; restarting it in {delay:.1f} s"
-                log.warning(message)
+                logger.warning(message)
                 self.progress(message)
                 await asyncio.sleep(delay)
                 try:
                     await self._spawn(name, *self._commands[name])
                     await self._wait_ready((name,), fatal=False)
                 except (RasaSetupError, OSError) as exc:
-                    log.error("restarting %s failed: %s", name, exc)
+                    logger.error("restarting %s failed: %s", name, exc)
                     continue
-                self.restarted += 1
                 self.progress(f"{name} restarted")
 
     def _restart_delay(self) -> float:

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.soak import SoakOptions, Speech, soak
-from tests.support import VivaServer, viva_env
+from benchmarks.soak import SoakOptions, Speech, soak, soak_env
+from tests.support import VivaServer
 
-pytestmark = [pytest.mark.slow, pytest.mark.rasa, pytest.mark.shared]
+# Server start, two warm-up drills per learner, 3 minutes, two idle readings after memory trims.
+pytestmark = [pytest.mark.slow, pytest.mark.rasa, pytest.mark.shared, pytest.mark.timeout(1500)]
 
 
 def test_four_sessions_for_three_minutes_grow_nothing(tmp_path: Path, shared: Path, say) -> None:
@@ -21,7 +22,7 @@ def test_four_sessions_for_three_minutes_grow_nothing(tmp_path: Path, shared: Pa
 
     speech: Speech = load_speech(say)
     options = SoakOptions(sessions=4, minutes=3.0)
-    server = VivaServer(tmp_path, viva_env(tmp_path, VIVA_SERVER__MAX_SESSIONS="8")).start()
+    server = VivaServer(tmp_path, soak_env(tmp_path, options)).start()
     try:
         result = asyncio.run(soak(server, options, speech))
     finally:
