@@ -11,8 +11,8 @@ The server is measured idle twice, each time after a memory trim: after a warm-u
 learner did two drills, so the models' buffers and the thread pools have grown to their
 working size) and after the soak. Between the
 two, resident memory must grow less than 5% and the asyncio tasks (`viva_event_loop_tasks` in
-/metrics), threads and open files must not grow: a leak per session would grow them by the
-number of sessions served.
+/metrics), threads and open files must not grow beyond what bounded pools may still open
+(THREAD_SLACK, FILE_SLACK): a leak per session would grow them by the number of sessions served.
 """
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ TURN_TIMEOUT_S = 120.0
 THREAD_SLACK = 2
 """Threads a pool may still start under a peak it had not met in the warm-up (asyncio's default
 executor grows on demand up to 6 here); a per-session leak grows by the sessions served."""
+FILE_SLACK = 4
+"""Open files the same way: the store's connection pool (an SQLite connection is up to three
+files: the database, its WAL and shared memory) and keep-alive connections to Rasa open on
+demand up to their limits. A leak per session grows by at least the sessions served."""
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,8 @@ class SoakResult:
             found.append(f"asyncio tasks {self.before.tasks} → {self.after.tasks}")
         if self.after.threads > self.before.threads + THREAD_SLACK:
             found.append(f"threads {self.before.threads} → {self.after.threads}")
-        if self.after.fds > self.before.fds:
-            found.append(f"open files {self.before.fds} → {self.after.fds}")
+        if self.after.fds > self.before.fds + min(FILE_SLACK, max(0, self.drills - 1)):
+            found.append(f"open files {self.before.fds} → {self.after.fds} after {self.drills} sessions")
         if self.after.sessions:
             found.append(f"{self.after.sessions} sessions still live after every learner hung up")
         if self.stalled:
