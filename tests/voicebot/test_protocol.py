@@ -19,6 +19,7 @@ from voicebot.protocol import Control, Hello, Ping, Start, TypedText, Unreadable
         ('{"type": "text", "text": "eigenvectors are scaled"}', TypedText("eigenvectors are scaled")),
         ('{"type": "control", "action": "done"}', Control("done")),
         ('{"type": "control", "action": "skip"}', Control("skip")),
+        ('{"type": "control", "action": "pause"}', Control("pause")),
         ('{"type": "ping", "t": 12.5}', Ping(12.5)),
     ],
 )
@@ -26,7 +27,9 @@ def test_page_messages_become_typed_inputs(raw: str, parsed: protocol.PageMessag
     assert protocol.parse(raw) == parsed
 
 
-@pytest.mark.parametrize("raw", ["not json", "[1, 2]", '"hello"', "42", b'{"type": "hello"}', None])
+@pytest.mark.parametrize(
+    "raw", ["not json", "[1, 2]", '"hello"', "42", b'{"type": "hello"}', None, "[" * 100_000 + "]" * 100_000]
+)
 def test_unreadable_messages_are_reported(raw: object) -> None:
     assert protocol.parse(raw) == Unreadable()
 
