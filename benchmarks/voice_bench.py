@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import defaultdict
@@ -49,10 +50,13 @@ class Voices:
 
 
 async def _quiet(learner: RtcLearner, since: float, timeout: float = 60) -> None:
-    """Wait until Viva has finished replying to what happened after `since`."""
-    await learner.wait_for(lambda m: m["type"] == "bot", timeout, since)
+    """Wait until Viva has finished replying to what happened after `since`: a quiet state sent
+    after the reply's text (one sent before it, e.g. the answer to the page's hello, or the end
+    of an earlier reply, says nothing about this one)."""
+    bot = await learner.wait_for(lambda m: m["type"] == "bot", timeout, since)
+    said_at = next(at for at, m in learner.messages if m is bot)
     await learner.wait_for(
-        lambda m: m["type"] == "state" and not m["speaking"] and not m.get("thinking"), timeout, since
+        lambda m: m["type"] == "state" and not m["speaking"] and not m.get("thinking"), timeout, said_at
     )
     await asyncio.sleep(0.3)
 
@@ -149,12 +153,13 @@ def _voice_stopped(learner: RtcLearner, since: float, level: float = 0.01, gap: 
 
 
 # One drill in Chromium: three questions, each a "repeat", an answer and a "next". The microphone
-# WAV is fixed, so the gaps leave room for Viva's longest reply (the feedback); a clip that still
-# overlaps Viva's voice is a barge-in, not a turn, and is counted apart.
+# WAV is fixed, so the gaps leave room for Viva's longest reply (feedback that reads out missed
+# points ran past 26 s); a clip that still overlaps Viva's voice is a barge-in, not a turn, and
+# is counted apart.
 _CHROMIUM_LEAD_IN_S = 18.0  # Viva's greeting and first question take ~12 s
 _CHROMIUM_CYCLE = (
     Line(COMMAND_IN_ANSWER, "repeat the question", 14.0),
-    Line(DONE_PHRASE, ANSWER, 26.0),
+    Line(DONE_PHRASE, ANSWER, 40.0),
     Line(COMMAND, "next", 16.0),
 )
 _KIND_BY_MODE = {
@@ -195,16 +200,42 @@ def _metrics(server: VivaServer) -> dict:
         return json.loads(response.read())["metrics"]
 
 
-async def _concurrent(server: VivaServer, voices: Voices, sessions: int, cycles: int) -> tuple[list[float], float]:
+class PeakRss:
+    """A process's largest RSS in MB, sampled every 0.2 s on a thread while in the block."""
+
+    def __init__(self, process: psutil.Process) -> None:
+        self._process = process
+        self._done = threading.Event()
+        self.mb = 0.0
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.2):
+            self.mb = max(self.mb, self._process.memory_info().rss / 2**20)
+
+    def __enter__(self) -> PeakRss:
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+async def _concurrent(
+    server: VivaServer, voices: Voices, sessions: int, cycles: int
+) -> tuple[list[float], float, float]:
+    """Command turns (s), voice-process CPU per session and its peak RSS (MB) while they ran."""
     results: dict[str, list[float]] = defaultdict(list)
     process = psutil.Process(server.process.pid)
     process.cpu_percent(None)
-    await asyncio.gather(
-        *(_drill_cycles(server, voices, cycles, f"load {sessions} {i}", results) for i in range(sessions))
-    )
+    with PeakRss(process) as peak:
+        await asyncio.gather(
+            *(_drill_cycles(server, voices, cycles, f"load {sessions} {i}", results) for i in range(sessions))
+        )
     cores = process.cpu_percent(None) / 100  # average cores busy in the voice process meanwhile
     turns = results[COMMAND] + results[COMMAND_IN_ANSWER]
-    return turns, cores / max(1, sessions)
+    return turns, cores / max(1, sessions), peak.mb
 
 
 _SOURCES = ("fixed", "learned", "rehearsed", "synthesised")
@@ -288,26 +319,31 @@ def run(quick: bool = False) -> str:
             )
             load_rows = []
             for sessions in (2, 4) if quick else (1, 2, 4, 6):
-                turns, cpu = asyncio.run(_concurrent(server, voices, sessions, 2))
-                load_rows.append([sessions, len(turns), ms(pct(turns, 50)), ms(pct(turns, 95)), f"{cpu:.0%}"])
+                turns, cpu, peak_mb = asyncio.run(_concurrent(server, voices, sessions, 2))
+                load_rows.append(
+                    [sessions, len(turns), ms(pct(turns, 50)), ms(pct(turns, 95)), f"{cpu:.0%}", f"{peak_mb:.0f} MB"]
+                )
             out.append(
                 table(
                     "Concurrent drill sessions, aiortc clients (command turns in both modes)",
-                    ["sessions", "turns", "p50", "p95", "voice-process CPU per session"],
+                    ["sessions", "turns", "p50", "p95", "voice-process CPU per session", "voice-process peak RSS"],
                     load_rows,
                 )
             )
             process = psutil.Process(server.process.pid)
-            busy = process.memory_info().rss / 2**20
-            time.sleep(35)  # the server gives freed native memory back every 30 s
+            time.sleep(1)  # the server trims its heap when the last session closes (~10 ms)
+            after = process.memory_info().rss / 2**20
+            time.sleep(35)  # and every 30 s
             idle = process.memory_info().rss / 2**20
+            peak = max(float(row[-1].split()[0]) for row in load_rows)
             out.append(
                 table(
                     "Memory of the voice process (viva serve, without Rasa)",
                     ["when", "RSS"],
                     [
-                        ["right after the last session", f"{busy:.0f} MB"],
-                        ["35 s later (one heap trim)", f"{idle:.0f} MB"],
+                        ["peak while sessions ran (sampled every 0.2 s)", f"{peak:.0f} MB"],
+                        ["1 s after the last session closed", f"{after:.0f} MB"],
+                        ["35 s later", f"{idle:.0f} MB"],
                     ],
                 )
             )

@@ -53,3 +53,16 @@ def fk_grade(text: str) -> float:
         return 0.0
     with _lock:  # textstat keeps module-level state (language, caches)
         return round(float(_textstat().flesch_kincaid_grade(text)), 1)
+
+
+def grade_and_difficult_words(text: str) -> tuple[float, int]:
+    """The unrounded Flesch–Kincaid grade and textstat's count of difficult words."""
+    with _lock:
+        textstat = _textstat()
+        return float(textstat.flesch_kincaid_grade(text)), int(textstat.difficult_words(text))
+
+
+def load() -> None:
+    """Read the pronouncing dictionary now (about a second) rather than at the first text."""
+    _textstat()
+    _cmu_dictionary()

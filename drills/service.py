@@ -11,6 +11,7 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +26,7 @@ from drills.cards import queue as card_queue
 from drills.cards import words as card_words
 from drills.cards.desk import CARD_MODES, CardDesk
 from drills.cards.options import CardOptions
-from drills.content_model import ContentPack, Unit
+from drills.content_model import Askable, ContentPack, Unit
 from drills.exceptions import BadRequest, Conflict
 from drills.grading import Grader
 from drills.plan import fit_check, ref_title, resolve_day, session_days, today
@@ -74,10 +75,12 @@ class StudyService(AttemptDesk):
         self._now = now
         self.cards = CardDesk(pack, self._db, grader, card_options, now)
         """Flashcard review: sessions in modes `flashcards` and `cram` (drills/cards/desk.py)."""
+        self._preparer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grading-prepare")
 
     def close(self) -> None:
         from drills.app import close_grader
 
+        self._preparer.shutdown(wait=False, cancel_futures=True)
         close_grader(self.grader)
         bind = self._sessions.kw.get("bind")
         if bind is not None:
@@ -258,6 +261,7 @@ class StudyService(AttemptDesk):
                 attempt = self._new_attempt(session, item, session.position, 1)
                 db.add(attempt)
                 session.position += 1
+                self._prepare_grading(self.pack.item(item.question_id))
                 return Turn(False, session.position, len(plan), attempt.id, self._view(attempt))
             session.status, session.ended_at = "completed", utcnow()
             if session.mode == "baseline":
@@ -267,6 +271,13 @@ class StudyService(AttemptDesk):
             if session.mode == "drill":
                 summary = " ".join(filter(None, [summary, self._cards_offer(db, learner_id, session)]))
             return Turn(True, len(plan), len(plan), summary=summary)
+
+    def _prepare_grading(self, question: Askable) -> None:
+        """While the question is being asked, let the grader encode its texts (off this thread:
+        the dialogue is waiting for the question)."""
+        prepare = getattr(self.grader, "prepare", None)
+        if prepare is not None:
+            self._preparer.submit(prepare, question)
 
     def _cards_offer(self, db: Session, learner_id: str, session: StudySession) -> str:
         """The drill's outro offers the card review (or, on the power-review day, the blitz)."""

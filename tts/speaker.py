@@ -99,19 +99,34 @@ class Speaker:
         "Question 2 of 5.")."""
         rate = self.options.rate if rate is None else rate
         for index, sentence in enumerate(self.plan(text)):
-            cached = self.cache.get(sentence, rate)
-            if cached is None:
-                audio, source = self.engine.synthesize(sentence, rate), ChunkSource.SYNTHESISED
-            else:
-                audio, source = cached.audio, cached.source
-            if (
-                source in (ChunkSource.SYNTHESISED, ChunkSource.REHEARSED)
-                and len(sentence) <= self.options.first_chunk_chars
-            ):
-                self.cache.put(sentence, rate, audio, ChunkSource.LEARNED)
-            if index == 0:
-                audio = trim_leading_silence(audio, self.sample_rate)
-            yield AudioChunk(audio, self.sample_rate, sentence, source)
+            yield self.piece(sentence, rate, first=index == 0)
+
+    def cached_piece(self, sentence: str, rate: float, *, first: bool) -> AudioChunk | None:
+        """One planned piece from the cache, or None: no synthesis, so it may run on an event
+        loop (a cached reply start must not queue behind another reply's synthesis)."""
+        cached = self.cache.get(sentence, rate)
+        if cached is None:
+            return None
+        return self._chunk(sentence, rate, cached.audio, cached.source, first)
+
+    def piece(self, sentence: str, rate: float, *, first: bool) -> AudioChunk:
+        """One planned piece from the cache, else synthesised (blocking: run off-loop). The
+        cache is looked at again here: a rehearsal may have finished while this waited."""
+        chunk = self.cached_piece(sentence, rate, first=first)
+        if chunk is not None:
+            return chunk
+        audio = self.engine.synthesize(sentence, rate)
+        return self._chunk(sentence, rate, audio, ChunkSource.SYNTHESISED, first)
+
+    def _chunk(self, sentence: str, rate: float, audio: np.ndarray, source: ChunkSource, first: bool) -> AudioChunk:
+        if (
+            source in (ChunkSource.SYNTHESISED, ChunkSource.REHEARSED)
+            and len(sentence) <= self.options.first_chunk_chars
+        ):
+            self.cache.put(sentence, rate, audio, ChunkSource.LEARNED)
+        if first:
+            audio = trim_leading_silence(audio, self.sample_rate)
+        return AudioChunk(audio, self.sample_rate, sentence, source)
 
     def render(self, text: str, rate: float | None = None) -> AudioChunk:
         """The whole text as one chunk (for files and tests): whole sentences, no first-chunk cut

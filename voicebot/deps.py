@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -48,6 +48,8 @@ class VoiceDeps:
     metrics: Metrics
     recorders: Recorders = field(default_factory=Recorders)
     """Answer writers, one per file at a time, across all sessions."""
+    all_closed: Callable[[], None] = lambda: None
+    """Called when the last live session has closed (the server gives freed memory back)."""
 
     async def speech_probability(self, audio: np.ndarray) -> float:
         return await asyncio.to_thread(self.gate.speech_probability, audio)

@@ -9,6 +9,7 @@ a few decodes, and `malloc_trim` gave it back in ~7 ms (`python -m benchmarks me
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import logging
 import os
@@ -44,10 +45,25 @@ def trim() -> None:
         libc.malloc_trim(0)
 
 
-async def trim_periodically(interval_s: float = 30.0) -> None:
-    """Trim on a worker thread every `interval_s`; runs until cancelled."""
-    if _glibc() is None:
-        return
-    while True:
-        await asyncio.sleep(interval_s)
-        await asyncio.to_thread(trim)
+class HeapTrimmer:
+    """Trims on a worker thread every `interval_s`, and soon after `request` (the last session
+    closed: the memory its turns used can go back now, not up to 30 s later)."""
+
+    def __init__(self, interval_s: float = 30.0) -> None:
+        self._interval_s = interval_s
+        self._wake = asyncio.Event()
+        self.trims = 0
+
+    def request(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Until cancelled."""
+        if _glibc() is None:
+            return
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._interval_s)
+            self._wake.clear()
+            await asyncio.to_thread(trim)
+            self.trims += 1

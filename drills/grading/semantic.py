@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from drills import readability
 from drills.content_model import ContentPack
 from drills.grading import eli5
 from drills.grading.contrast import jargon
@@ -118,6 +119,18 @@ class SemanticGrader:
         if question.kind == "eli5":
             result = replace(result, eli5=eli5.assess(text, question.avoid_jargon, self._unit_terms(question)))
         return result
+
+    def prepare(self, question: Gradable) -> None:
+        """Encode the question's own texts (key points, their contrasts) ahead of its first
+        answer; the embedder keeps them, so grading that answer encodes only the answer. A
+        question with many contrasts took over a second to grade first time without this, and so
+        did the first ELI5 answer in a process (the pronouncing dictionary is read then)."""
+        if question.kind == "eli5":
+            readability.load()
+        try:
+            self.embedder.encode(strings_needed(point_inputs(question), []))
+        except EmbedderUnavailable as exc:  # its first answer is graded (or falls back) as before
+            log.info("could not prepare grading ahead: %s", exc)
 
     def judge(self, question: Gradable, text: str) -> tuple[PointJudgement, ...]:
         inputs = point_inputs(question)

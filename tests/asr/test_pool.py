@@ -73,3 +73,20 @@ async def test_under_load_from_many_sessions_finals_run_next_in_arrival_order() 
     assert engine.order[:3] == ["busy", "final s3", "final s1"]
     assert sorted(engine.order[3:]) == [f"partial s{i}" for i in range(6)]
     pool.close()
+
+
+async def test_a_short_final_runs_before_longer_ones_that_came_first() -> None:
+    """Another learner's command (a second of audio) is not held up by two long answers."""
+    engine = SlowEcho()
+    pool = DecodePool(engine, workers=1)
+    running = asyncio.create_task(pool.decode(np.zeros(1600, np.float32), DecodeRequest(hotwords="busy"), FINAL))
+    await asyncio.sleep(0.01)
+    answers = [
+        asyncio.create_task(pool.decode(np.zeros(16000 * 20, np.float32), DecodeRequest(hotwords=f"answer {i}")))
+        for i in (1, 2)
+    ]
+    command = asyncio.create_task(pool.decode(np.zeros(16000, np.float32), DecodeRequest(hotwords="command"), FINAL))
+    partial = asyncio.create_task(pool.decode(np.zeros(800, np.float32), DecodeRequest(hotwords="partial"), PARTIAL))
+    await asyncio.gather(running, command, partial, *answers)
+    assert engine.order == ["busy", "command", "answer 1", "answer 2", "partial"]
+    pool.close()

@@ -206,3 +206,30 @@ def test_viva_grade_labels_a_table(tmp_path: Path, capsys: pytest.CaptureFixture
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "id\tquestion\tkey_point\tanswer_text\tpredicted"
     assert [line.split("\t")[0] + ":" + line.split("\t")[-1] for line in lines[1:]] == ["1:wrong", "2:hit", "3:hit"]
+
+
+class NewTexts:
+    """The real embedder, recording which texts each call encodes for the first time."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.seen, self.calls = inner, set(), []
+
+    def encode(self, texts):
+        self.calls.append([t for t in dict.fromkeys(texts) if t not in self.seen])
+        self.seen.update(texts)
+        return self.inner.encode(texts)
+
+
+def test_a_prepared_question_grades_its_first_answer_encoding_only_the_answer(
+    grader: SemanticGrader, pack: ContentPack
+) -> None:
+    question = pack.item("b-cm-6")
+    answer = SWAPS[0][2]
+    recording = NewTexts(grader.embedder)
+    prepared = SemanticGrader(recording, pack=pack)
+    prepared.prepare(question)
+    references = set(recording.calls[0])
+    assert len(references) >= len(question.key_points)
+    result = prepared.grade(question, answer)
+    assert recording.calls[1] and not references & set(recording.calls[1])  # only the answer's windows
+    assert result == grader.grade(question, answer)  # and the same grading

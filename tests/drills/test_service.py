@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 from datetime import date
 
 import pytest
@@ -9,8 +10,10 @@ from conftest import WRONG, Clock, good_answer, run_session
 
 from drills.content_model import ContentPack
 from drills.exceptions import BadRequest, Conflict, NotFound
+from drills.grading import KeyPointGrader
+from drills.grading.protocol import Gradable
 from drills.service import StudyService
-from drills.store import DayProgress, make_engine, make_session_factory
+from drills.store import DayProgress, make_engine, make_session_factory, upgrade_database
 
 
 def finish_days(db_url: str, learner_id: str, days: range) -> None:
@@ -212,3 +215,28 @@ def test_partials_and_audio_are_kept(service: StudyService, pack: ContentPack, a
     engine.dispose()
     with pytest.raises(NotFound):
         service.attach_audio("nope", "/x.wav")
+
+
+class PreparingGrader(KeyPointGrader):
+    """Keyword grading, plus a record of the questions the service asked it to prepare."""
+
+    def __init__(self) -> None:
+        self.prepared: queue.Queue[str] = queue.Queue()
+
+    def prepare(self, question: Gradable) -> None:
+        self.prepared.put(question.id)
+
+
+def test_the_grader_prepares_each_question_as_it_is_asked(pack: ContentPack, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'viva.db'}"
+    upgrade_database(url)
+    grader = PreparingGrader()
+    study = StudyService(pack, make_session_factory(make_engine(url)), grader)
+    try:
+        learner = study.create_learner("Ada Lovelace", date(2026, 8, 6))[0].learner_id
+        study.start_session(learner, "drill")
+        for _ in range(2):
+            asked = study.next_question(learner).question
+            assert asked is not None and grader.prepared.get(timeout=10) == asked.id
+    finally:
+        study.close()

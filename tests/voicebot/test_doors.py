@@ -143,7 +143,7 @@ class Study:
 @pytest.fixture
 async def loopback() -> AsyncIterator[TestClient]:
     settings = load_settings(environ={})
-    app = create_app(types.SimpleNamespace(settings=settings), Study(["Ada"]))
+    app = create_app(types.SimpleNamespace(settings=settings, all_closed=lambda: None), Study(["Ada"]))
     async with TestClient(TestServer(app)) as client:
         yield client
 
@@ -196,7 +196,7 @@ async def phone(tmp_path: Path) -> AsyncIterator[tuple[TestClient, DeviceRegistr
     for name in ("Ada", "Bob"):
         service.create_learner(name)
     registry = DeviceRegistry(make_session_factory(make_engine(settings.database_url)))
-    app = create_app(types.SimpleNamespace(settings=settings), service, registry)
+    app = create_app(types.SimpleNamespace(settings=settings, all_closed=lambda: None), service, registry)
     async with TestClient(TestServer(app)) as client:
         yield client, registry
     service.close()
@@ -292,7 +292,7 @@ async def test_pairing_attempts_are_rate_limited_per_client(tmp_path: Path) -> N
     settings = load_settings(environ={"VIVA_DATA_DIR": str(tmp_path), "VIVA_SERVER__PAIRING": "always"})
     service = build_service(settings)
     registry = DeviceRegistry(make_session_factory(make_engine(settings.database_url)))
-    app = create_app(types.SimpleNamespace(settings=settings), service, registry)
+    app = create_app(types.SimpleNamespace(settings=settings, all_closed=lambda: None), service, registry)
     async with TestClient(TestServer(app)) as client:
         codes = [(await client.post("/api/pair", json={"code": "12345678"})).status for _ in range(7)]
         assert codes[:5] == [403] * 5 and codes[5:] == [429, 429]

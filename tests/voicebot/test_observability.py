@@ -174,7 +174,7 @@ async def phone(tmp_path: Path) -> AsyncIterator[tuple[TestClient, DeviceRegistr
     service = build_service(settings)
     service.create_learner("Ada")
     registry = DeviceRegistry(make_session_factory(make_engine(settings.database_url)))
-    deps = types.SimpleNamespace(settings=settings, metrics=Metrics())
+    deps = types.SimpleNamespace(settings=settings, metrics=Metrics(), all_closed=lambda: None)
     async with TestClient(TestServer(create_app(deps, service, registry))) as client:
         yield client, registry
     service.close()

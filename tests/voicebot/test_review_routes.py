@@ -53,7 +53,7 @@ async def make_world(tmp_path: Path, **env: str) -> AsyncIterator[World]:
     recorders = Recorders()
     review = build_review(settings, service, recorders)
     devices = DeviceRegistry(make_session_factory(make_engine(settings.database_url)))
-    app = create_app(types.SimpleNamespace(settings=settings), service, devices, review)
+    app = create_app(types.SimpleNamespace(settings=settings, all_closed=lambda: None), service, devices, review)
     async with TestClient(TestServer(app)) as client:
         yield World(client, service, review, settings, recorders)
     service.close()

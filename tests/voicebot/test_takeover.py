@@ -58,3 +58,14 @@ async def test_other_learners_are_not_held_up_and_claims_are_released() -> None:
     await slow
     assert sorted(s.learner_id for s in sessions.live.values()) == ["ada", "bob"]
     assert not sessions._claims  # nothing left behind per learner
+
+
+async def test_the_last_session_closing_is_announced_once() -> None:
+    calls: list[int] = []
+    sessions, journal = Sessions(limit=8, all_closed=lambda: calls.append(len(sessions.live))), []
+    await offer(sessions, 1, "ada", journal)
+    await offer(sessions, 2, "bob", journal)
+    await sessions.live["s1"].take_over()
+    assert calls == []  # bob is still talking
+    await sessions.live["s2"].take_over()
+    assert calls == [0]
