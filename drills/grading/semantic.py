@@ -122,9 +122,9 @@ class SemanticGrader:
 
     def prepare(self, question: Gradable) -> None:
         """Encode the question's own texts (key points, their contrasts) ahead of its first
-        answer; the embedder keeps them, so grading that answer encodes only the answer. A
-        question with many contrasts took over a second to grade first time without this, and so
-        did the first ELI5 answer in a process (the pronouncing dictionary is read then)."""
+        answer; the embedder keeps them, so grading that answer encodes only the answer. For an
+        ELI5 question the pronouncing dictionary is read too (~1.3 s, once per process), which
+        the first ELI5 answer used to wait for."""
         if question.kind == "eli5":
             readability.load()
         try:
