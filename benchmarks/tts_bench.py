@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from benchmarks.common import ms, pct, table
+from tts.normalize import speakable
 from tts.options import TtsOptions
 from tts.speaker import Speaker, load_engine, trim_leading_silence
 
@@ -20,6 +21,32 @@ REPLIES = [
     "Scaled dot-product attention divides by $\\sqrt{d_k}$ so the softmax does not saturate.",
     "Sorry, I didn't catch that. Say repeat, skip, or hint at any time.",
 ]
+
+CARD = (
+    r"The normal equation is $\hat{w} = (X^T X)^{-1} X^T y$; attention divides "
+    "QK^T by √d_k, e.g. d_k = 64, and the learning rate is 3e-4."
+)
+# Ten thousand characters of markup that a quadratic reader would choke on.
+HUGE = [
+    "$" + "{" * 10_000 + "$",
+    "$" + r"\frac{a}{b}" * 900 + "$",
+    r"Use $\frac{a}{b}$ and x_i^2 with 3e-4 on GPT-4. " * 200,
+]
+
+
+def _normalising() -> tuple[list[float], float]:
+    """Seconds `speakable` takes on a flashcard (50 runs) and at most on a 10,000-character text."""
+    card = []
+    for _ in range(50):
+        start = time.perf_counter()
+        speakable(CARD)
+        card.append(time.perf_counter() - start)
+    huge = 0.0
+    for text in HUGE:
+        start = time.perf_counter()
+        speakable(text)
+        huge = max(huge, time.perf_counter() - start)
+    return card, huge
 
 
 def run() -> str:
@@ -44,6 +71,7 @@ def run() -> str:
         start = time.perf_counter()
         next(iter(speaker.stream(reply)))
         cached.append(time.perf_counter() - start)
+    card, huge = _normalising()
     return table(
         f"TTS: Piper joe-medium ({speaker.sample_rate} Hz), {len(REPLIES)} typical bot replies, 1 ONNX thread",
         ["measure", "value"],
@@ -56,5 +84,7 @@ def run() -> str:
                 "leading silence trimmed from the first chunk, median (min-max)",
                 f"{ms(pct(trimmed, 50))} ({ms(min(trimmed))}-{ms(max(trimmed))})",
             ],
+            ["text normalisation of a flashcard with maths, p50", f"{pct(card, 50) * 1000:.2f} ms"],
+            ["text normalisation of 10,000 characters of markup, slowest", ms(huge)],
         ],
     )

@@ -1,7 +1,6 @@
 """Failures around the dialogue: restarts, dead services, failing actions — no hang, nothing lost."""
 
 import asyncio
-import time
 from dataclasses import replace
 
 import psutil
@@ -48,7 +47,9 @@ def test_restart_mid_drill_resumes_from_the_tracker_store(own_server: VivaServer
     assert row["status"] == "answered"
 
 
-def test_rasa_down_gives_a_clear_reply_fast_and_keeps_the_answer(own_server: VivaServer) -> None:
+def test_rasa_down_gives_a_clear_reply_at_once_and_keeps_the_answer(
+    own_server: VivaServer, caplog: pytest.LogCaptureFixture
+) -> None:
     service = _service(own_server)
     view, _ = service.create_learner("Offline Olga")
     service.start_session(view.learner_id, "drill")
@@ -56,14 +57,20 @@ def test_rasa_down_gives_a_clear_reply_fast_and_keeps_the_answer(own_server: Viv
     port = StudyPort(service)
 
     async def talk() -> list:
-        conversation = Conversation(view.learner_id, RasaRestClient(f"http://127.0.0.1:{free_port()}", 3.0), port)
+        # A timeout far beyond the test's own: a refused connection must be reported as such,
+        # not waited out (the log says which of the two happened).
+        client = RasaRestClient(f"http://127.0.0.1:{free_port()}", 3600.0)
+        conversation = Conversation(view.learner_id, client, port)
         conversation.state = port.open_turn_state(view.learner_id)
-        return await conversation.learner_said("Bagging averages bootstrap models to cut variance.")
+        try:
+            return await conversation.learner_said("Bagging averages bootstrap models to cut variance.")
+        finally:
+            await client.close()
 
-    started = time.monotonic()
     turns = asyncio.run(talk())
-    assert time.monotonic() - started < 5
     assert turns[0].text == UNAVAILABLE
+    warning = next(r.getMessage() for r in caplog.records if r.name == "dialogue.conversation")
+    assert "not reachable" in warning and "viva serve" in warning
     row = next(r for r in attempts(own_server, view.learner_id) if r["id"] == turn.attempt_id)
     assert row["transcript"] == "Bagging averages bootstrap models to cut variance."
     service.close()
@@ -118,7 +125,6 @@ def test_action_server_down_still_gets_a_reply(own_server: VivaServer) -> None:
         )
         return await conversation.learner_said("give me a hint")
 
-    started = time.monotonic()
     turns = asyncio.run(talk())
-    assert time.monotonic() - started < 30
     assert turns and turns[0].text
+    assert turns[0].text != UNAVAILABLE  # Rasa itself answered: the client did not wait out its timeout

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import time
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -263,16 +263,24 @@ async def test_huge_answers_are_stored_not_refused(client: TestClient, service: 
     assert service.options.max_text_chars >= 10_000
 
 
-class SlowGrader:
-    """A grader that takes its time, like the embedding grader to come."""
+class GatedGrader:
+    """A grader that holds its grading until the test lets it go, like a slow embedding model."""
+
+    def __init__(self) -> None:
+        self.grading = threading.Event()
+        self.release = threading.Event()
+        self.released = False
 
     def grade(self, question: Gradable, text: str) -> GradeResult:
-        time.sleep(0.4)
+        self.grading.set()
+        # Not released in time means the test could not get a reply while it graded: a blocked loop.
+        self.released = self.release.wait(timeout=30)
         return KeyPointGrader().grade(question, text)
 
 
 async def test_the_loop_never_blocks(service: StudyService) -> None:
-    service.grader = SlowGrader()
+    grader = GatedGrader()
+    service.grader = grader
     async with api_client(service) as client:
         lid = await learner(client)
         await call(client, "POST", f"/learners/{lid}/sessions", {"mode": "drill"})
@@ -280,12 +288,12 @@ async def test_the_loop_never_blocks(service: StudyService) -> None:
         grading = asyncio.create_task(
             call(client, "POST", f"/attempts/{turn['attempt_id']}/transcript", {"text": "an answer"})
         )
-        await asyncio.sleep(0.05)
-        started = time.perf_counter()
+        assert await asyncio.to_thread(grader.grading.wait, 30)
         await call(client, "GET", f"/learners/{lid}/plan")  # served while the grader works
-        assert time.perf_counter() - started < 0.3
         assert not grading.done()
+        grader.release.set()
         await grading
+    assert grader.released
 
 
 async def test_double_up_route(client: TestClient) -> None:

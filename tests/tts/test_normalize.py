@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import random
-import statistics
-import time
 
 import pytest
 
@@ -358,9 +356,7 @@ def test_random_input_never_raises_nor_leaves_markup(caplog: pytest.LogCaptureFi
 )  # fmt: skip
 def test_ten_thousand_characters(text: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.ERROR, logger="tts.normalize")
-    start = time.perf_counter()
-    spoken = speakable(text)
-    assert time.perf_counter() - start < 2.0  # linear, not quadratic (~0.1 s here)
+    spoken = speakable(text)  # its time is a row of `python -m benchmarks tts`
     assert not _MARKUP & set(spoken)
     assert not caplog.records  # read by the readers, not rescued by the safety net
 
@@ -377,20 +373,6 @@ def test_random_code_points(caplog: pytest.LogCaptureFixture) -> None:
 def test_deterministic() -> None:
     card = r"KL(p‖q) = $\sum_x p(x) \log \frac{p(x)}{q(x)}$, e.g. 1e-3 for GPT-4."
     assert speakable(card) == speakable(card)
-
-
-def test_fast_enough_for_a_flashcard() -> None:
-    card = (
-        r"The normal equation is $\hat{w} = (X^T X)^{-1} X^T y$; attention divides "
-        "QK^T by √d_k, e.g. d_k = 64, and the learning rate is 3e-4."
-    )
-    times = []
-    for _ in range(50):
-        start = time.perf_counter()
-        speakable(card)
-        times.append(time.perf_counter() - start)
-    # A few hundred microseconds on a laptop; the bound leaves room for a slow CI box.
-    assert statistics.median(times) < 0.003
 
 
 def test_internal_error_falls_back_to_plain_text(
