@@ -3,7 +3,6 @@ through real audio elsewhere)."""
 
 import asyncio
 import threading
-import time
 
 import numpy as np
 
@@ -12,30 +11,43 @@ from asr.transcript import Transcript
 from asr.whisper import DecodeRequest
 
 
-class SlowEcho:
-    """Takes 50 ms per decode and records the order of the work it was given."""
+class GatedEcho:
+    """Holds every decode until the test opens the gate, then records the order of the work:
+    the first decode keeps the single worker busy while the rest queue up."""
 
     def __init__(self) -> None:
         self.order: list[str] = []
+        self.gate = threading.Event()
         self._lock = threading.Lock()
 
     def transcribe(self, audio: np.ndarray, request: DecodeRequest) -> Transcript:
-        time.sleep(0.05)
+        if not self.gate.wait(timeout=30):
+            raise TimeoutError("the test never opened the gate")
         with self._lock:
             self.order.append(request.hotwords or "")
         return Transcript(text=request.hotwords or "")
 
 
+def decode(pool: DecodePool, name: str, priority: int = FINAL, samples: int = 1600) -> asyncio.Task[Transcript]:
+    return asyncio.create_task(pool.decode(np.zeros(samples, np.float32), DecodeRequest(hotwords=name), priority))
+
+
+async def queued(pool: DecodePool, load: int) -> None:
+    """Let the new tasks take their place in the pool (each does so before its first await)."""
+    await asyncio.sleep(0)
+    assert pool.load == load
+
+
 async def test_finals_jump_ahead_of_waiting_partials() -> None:
-    engine = SlowEcho()
+    engine = GatedEcho()
     pool = DecodePool(engine, workers=1)
-    audio = np.zeros(1600, np.float32)
-    first = asyncio.create_task(pool.decode(audio, DecodeRequest(hotwords="p0"), PARTIAL))
-    await asyncio.sleep(0.01)
+    first = decode(pool, "p0", PARTIAL)
+    await queued(pool, 1)
     assert pool.saturated
-    partials = [asyncio.create_task(pool.decode(audio, DecodeRequest(hotwords=f"p{i}"), PARTIAL)) for i in (1, 2)]
-    await asyncio.sleep(0.01)
-    final = asyncio.create_task(pool.decode(audio, DecodeRequest(hotwords="final"), FINAL))
+    partials = [decode(pool, f"p{i}", PARTIAL) for i in (1, 2)]
+    final = decode(pool, "final", FINAL)
+    await queued(pool, 4)
+    engine.gate.set()
     await asyncio.gather(first, final, *partials)
     assert engine.order == ["p0", "final", "p1", "p2"]
     assert not pool.saturated and pool.load == 0
@@ -43,15 +55,16 @@ async def test_finals_jump_ahead_of_waiting_partials() -> None:
 
 
 async def test_cancelled_waiters_give_their_slot_back() -> None:
-    pool = DecodePool(SlowEcho(), workers=1)
-    audio = np.zeros(1600, np.float32)
-    running = asyncio.create_task(pool.decode(audio, DecodeRequest(hotwords="a")))
-    await asyncio.sleep(0.01)
-    waiting = asyncio.create_task(pool.decode(audio, DecodeRequest(hotwords="b")))
-    await asyncio.sleep(0.01)
+    engine = GatedEcho()
+    pool = DecodePool(engine, workers=1)
+    running = decode(pool, "a")
+    waiting = decode(pool, "b")
+    await queued(pool, 2)
     waiting.cancel()
+    engine.gate.set()
     await running
-    assert (await pool.decode(audio, DecodeRequest(hotwords="c"))).text == "c"
+    assert (await pool.decode(np.zeros(1600, np.float32), DecodeRequest(hotwords="c"))).text == "c"
+    assert engine.order == ["a", "c"]
     assert pool.load == 0
     pool.close()
 
@@ -59,16 +72,13 @@ async def test_cancelled_waiters_give_their_slot_back() -> None:
 async def test_under_load_from_many_sessions_finals_run_next_in_arrival_order() -> None:
     """Six sessions keep partials queued; two sessions' finals arrive: each runs as soon as the
     decode in progress ends, in arrival order, before any partial that was waiting."""
-    engine = SlowEcho()
+    engine = GatedEcho()
     pool = DecodePool(engine, workers=1)
-    audio = np.zeros(1600, np.float32)
-    running = asyncio.create_task(pool.decode(audio, DecodeRequest(hotwords="busy"), PARTIAL))
-    await asyncio.sleep(0.01)
-    waiting = [
-        asyncio.create_task(pool.decode(audio, DecodeRequest(hotwords=f"partial s{i}"), PARTIAL)) for i in range(6)
-    ]
-    await asyncio.sleep(0.01)
-    finals = [asyncio.create_task(pool.decode(audio, DecodeRequest(hotwords=f"final s{i}"), FINAL)) for i in (3, 1)]
+    running = decode(pool, "busy", PARTIAL)
+    waiting = [decode(pool, f"partial s{i}", PARTIAL) for i in range(6)]
+    finals = [decode(pool, f"final s{i}", FINAL) for i in (3, 1)]
+    await queued(pool, 9)
+    engine.gate.set()
     await asyncio.gather(running, *waiting, *finals)
     assert engine.order[:3] == ["busy", "final s3", "final s1"]
     assert sorted(engine.order[3:]) == [f"partial s{i}" for i in range(6)]
@@ -77,16 +87,14 @@ async def test_under_load_from_many_sessions_finals_run_next_in_arrival_order() 
 
 async def test_a_short_final_runs_before_longer_ones_that_came_first() -> None:
     """Another learner's command (a second of audio) is not held up by two long answers."""
-    engine = SlowEcho()
+    engine = GatedEcho()
     pool = DecodePool(engine, workers=1)
-    running = asyncio.create_task(pool.decode(np.zeros(1600, np.float32), DecodeRequest(hotwords="busy"), FINAL))
-    await asyncio.sleep(0.01)
-    answers = [
-        asyncio.create_task(pool.decode(np.zeros(16000 * 20, np.float32), DecodeRequest(hotwords=f"answer {i}")))
-        for i in (1, 2)
-    ]
-    command = asyncio.create_task(pool.decode(np.zeros(16000, np.float32), DecodeRequest(hotwords="command"), FINAL))
-    partial = asyncio.create_task(pool.decode(np.zeros(800, np.float32), DecodeRequest(hotwords="partial"), PARTIAL))
+    running = decode(pool, "busy")
+    answers = [decode(pool, f"answer {i}", samples=16000 * 20) for i in (1, 2)]
+    command = decode(pool, "command", samples=16000)
+    partial = decode(pool, "partial", PARTIAL, samples=800)
+    await queued(pool, 5)
+    engine.gate.set()
     await asyncio.gather(running, command, partial, *answers)
     assert engine.order == ["busy", "command", "answer 1", "answer 2", "partial"]
     pool.close()

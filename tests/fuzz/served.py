@@ -51,10 +51,19 @@ def _server_log() -> str:
     return "\n".join(lines[max(0, start - 1) :][-14:])
 
 
+async def _error_logged(timeout_s: float = 5.0) -> None:
+    """Until the server's output pump has passed on an error line (a 5xx logs its traceback)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while SERVER and asyncio.get_running_loop().time() < deadline:
+        if any("Traceback" in line or "ERROR" in line for line in list(SERVER[0].output)[-60:]):
+            return
+        await asyncio.sleep(0.05)
+
+
 async def _judge(response: aiohttp.ClientResponse, case: str, tally: Tally) -> None:
     text = await response.text(errors="replace")
     if response.status >= 500:
-        await asyncio.sleep(0.2)  # the log line of the failure, from the server's output pump
+        await _error_logged()
         tally.fail(f"{case}: HTTP {response.status}: {text[:300]}\n{_server_log()}")
         return
     if response.status < 400:

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -58,10 +59,13 @@ def test_second_offer_on_a_closed_session(viva_server, learner: str) -> None:
         client = RtcLearner(viva_server.url, learner)
         await client.connect(hello=False)
         await client.close()
-        await asyncio.sleep(1.0)
         return client.session_id
 
     closed = asyncio.run(session_then_close())
+    deadline = time.monotonic() + 30
+    while http_json(f"{viva_server.url}/api/health")["sessions"]:  # until the server has seen the close
+        assert time.monotonic() < deadline, "the closed session was never ended"
+        time.sleep(0.1)
     code, reply, _ = post(
         f"{viva_server.url}/api/offer",
         json.dumps({"sdp": GOOD_SHAPE, "type": "offer", "learner_id": learner, "session_id": closed}).encode(),
