@@ -13,12 +13,25 @@ import threading
 import time
 import urllib.request
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from drills.keys import KEY_HEADER, ServiceKeys
 
 REPO = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+
+
+def poll_until(check: Callable[[], T], timeout_s: float, failure: Callable[[], str], every_s: float = 0.1) -> T:
+    """`check()`'s first truthy value, asked every `every_s`; an AssertionError with `failure()`
+    once `timeout_s` has passed (for state another process changes, with nothing to await)."""
+    deadline = time.monotonic() + timeout_s
+    while not (value := check()):
+        assert time.monotonic() < deadline, failure()
+        time.sleep(every_s)
+    return value
 
 
 def free_port() -> int:

@@ -131,17 +131,14 @@ class VivaPage:
     def inbound_level(self) -> float:
         return float(self.page.evaluate("() => window.vivaDebug.inboundLevel()"))
 
-    def wait_inbound_audio(self, timeout_s: float = 30, threshold: float = 0.01) -> float:
-        """The first inbound peak above `threshold` (Viva is heard). It is the level that met the
-        condition, not a second reading, which may fall in a pause between words."""
+    def wait_inbound_audio(self, timeout_s: float = 30, threshold: float = 0.01) -> None:
+        """Until an inbound peak passes `threshold` (Viva is heard). The condition is met in the
+        page, in one reading: a second reading may fall in a pause between words."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         try:
-            heard = self.page.wait_for_function(
-                """threshold => {
-                  const level = window.vivaDebug.inboundLevel();
-                  return level > threshold ? level : 0;
-                }""",
+            self.page.wait_for_function(
+                "threshold => window.vivaDebug.inboundLevel() > threshold",
                 arg=threshold,
                 timeout=timeout_s * 1000,
                 polling=50,
@@ -150,7 +147,6 @@ class VivaPage:
             raise AssertionError(
                 f"Viva was not heard in {timeout_s} s (inbound peak {self.inbound_level():.4f})"
             ) from exc
-        return float(heard.json_value())
 
     def close(self) -> None:
         self.page.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 import wave
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import numpy as np
 
 from asr.whisper import DecodeRequest
 from tests.dialogue.helpers import attempts
+from tests.support import poll_until
 from voicebot import wavfile
 
 LONG_ANSWER = (  # ~30 s: long enough that the drop lands mid-answer even when partials lag
@@ -38,13 +38,14 @@ def stored_attempt(server, learner_id: str, question_id: str) -> sqlite3.Row:
 
 def wait_for_cut_answer(server, learner_id: str, question_id: str) -> sqlite3.Row:
     """The attempt once the partial transcript and audio of the cut-short answer are stored."""
-    deadline = time.monotonic() + 60
-    while True:
+
+    def kept() -> sqlite3.Row | None:
         row = stored_attempt(server, learner_id, question_id)
-        if row["audio_path"] and len((row["partial_transcript"] or "").split()) >= 5:
-            return row
-        assert time.monotonic() < deadline, f"the cut answer was not kept: {dict(row)}"
-        time.sleep(0.2)
+        return row if row["audio_path"] and len((row["partial_transcript"] or "").split()) >= 5 else None
+
+    return poll_until(
+        kept, 60, lambda: f"the cut answer was not kept: {dict(stored_attempt(server, learner_id, question_id))}", 0.2
+    )
 
 
 def transcribe(transcriber, samples: np.ndarray) -> str:

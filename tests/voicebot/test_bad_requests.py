@@ -2,14 +2,13 @@
 
 import asyncio
 import json
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 from benchmarks.rtc_learner import RtcLearner
-from tests.support import http_json
+from tests.support import http_json, poll_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa]
 
@@ -62,10 +61,11 @@ def test_second_offer_on_a_closed_session(viva_server, learner: str) -> None:
         return client.session_id
 
     closed = asyncio.run(session_then_close())
-    deadline = time.monotonic() + 30
-    while http_json(f"{viva_server.url}/api/health")["sessions"]:  # until the server has seen the close
-        assert time.monotonic() < deadline, "the closed session was never ended"
-        time.sleep(0.1)
+    poll_until(  # until the server has seen the close
+        lambda: http_json(f"{viva_server.url}/api/health")["sessions"] == 0,
+        30,
+        lambda: "the closed session was never ended",
+    )
     code, reply, _ = post(
         f"{viva_server.url}/api/offer",
         json.dumps({"sdp": GOOD_SHAPE, "type": "offer", "learner_id": learner, "session_id": closed}).encode(),
